@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { SettingsModule } from './config/config.module';
+import type { Settings } from './config/settings';
+import { ConnectionsModule } from './connections/connections.module';
+import { EngineModule } from './engine/engine.module';
+import { MessagesModule } from './messages/messages.module';
+import { TransportsModule } from './transports/transports.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static register(settings: Settings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.register(settings),
+        EngineModule,
+        AuthModule,
+        UsersModule,
+        ChannelsModule,
+        ConnectionsModule,
+        MessagesModule,
+        TransportsModule,
+        AdminModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

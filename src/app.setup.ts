@@ -1,0 +1,76 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from './app.module';
+import { AdminSessionService } from './auth/admin-session.service';
+import { SIGNATURE_SCHEME } from './auth/backend-api.decorator';
+import { SIGNATURE_HEADER } from './auth/signature.guard';
+import { registerHttpPolicy } from './common/http-policy';
+import { registerJsonBodies } from './common/json-body';
+import type { Settings } from './config/settings';
+import { VERSION } from './version';
+
+/** Largest request body accepted (413 beyond it). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const API_EXPLORER = 'api-explorer';
+
+const LOG_LEVELS: Record<Settings['log_level'], LogLevel[]> = {
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  warning: ['fatal', 'error', 'warn'],
+  warn: ['fatal', 'error', 'warn'],
+  error: ['fatal', 'error'],
+  critical: ['fatal'],
+};
+
+/** Builds the whole application (main.ts and the e2e tests use this same function). */
+export async function createApp(settings: Settings, logLevels?: LogLevel[]): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(settings), adapter, {
+    logger: logLevels ?? LOG_LEVELS[settings.log_level],
+    bodyParser: false,
+  });
+  await configureApp(app, settings);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, settings: Settings): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpPolicy(fastify, settings);
+  registerJsonBodies(fastify);
+  await app.register(fastifyFormbody as never);
+  await app.register(fastifyCookie as never, { secret: settings.cookie_secret } as never);
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  app.enableShutdownHooks();
+  setUpApiExplorer(app);
+}
+
+/** Swagger UI at /api-explorer (document at /api-explorer/openapi.json), for signed-in admins only. */
+function setUpApiExplorer(app: NestFastifyApplication): void {
+  const sessions = app.get(AdminSessionService);
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.startsWith(`/${API_EXPLORER}`) && !sessions.isSignedIn(request)) {
+      return reply.redirect('/admin/sign_in', 302);
+    }
+  });
+  const config = new DocumentBuilder()
+    .setTitle('Channelstream API')
+    .setDescription(
+      'Channelstream-compatible real-time server. Backend endpoints need a signature in the ' +
+        `\`${SIGNATURE_HEADER}\` header: itsdangerous TimestampSigner(secret).sign(value), valid 60 s. ` +
+        'Clients listen on /ws?conn_id= (WebSocket) or /listen?conn_id= (long polling) with the conn_id from /connect.',
+    )
+    .setVersion(VERSION)
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: SIGNATURE_HEADER, description: 'itsdangerous TimestampSigner token, e.g. TimestampSigner(secret).sign("channelstream")' },
+      SIGNATURE_SCHEME,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup(API_EXPLORER, app, document, { jsonDocumentUrl: `${API_EXPLORER}/openapi.json` });
+}

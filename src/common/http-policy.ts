@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Settings } from '../config/settings';
+
+const ALLOW_HEADERS =
+  'Content-Type, Depth, User-Agent, X-File-Size, X-Requested-With, If-Modified-Since, X-File-Name, Cache-Control, Pragma, Origin, Connection, Referer, Cookie';
+
+/**
+ * CORS as the original sends it (preflight answered on any path), but an
+ * allow_cors list is matched exactly against the Origin header; and the
+ * enforce_https check (406).
+ */
+export function registerHttpPolicy(fastify: FastifyInstance, settings: Settings): void {
+  const allowed = new Set(settings.allow_cors);
+  const anyOrigin = allowed.size === 0 || allowed.has('*');
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (anyOrigin) reply.header('access-control-allow-origin', '*');
+    else if (origin && allowed.has(origin)) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    reply
+      .header('xdomainrequestallowed', '1')
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS, PUT, DELETE, PATCH')
+      .header('access-control-allow-headers', ALLOW_HEADERS)
+      .header('access-control-max-age', '86400');
+    if (request.method === 'OPTIONS') return reply.code(200).type('text/plain; charset=utf-8').send('');
+    if (settings.enforce_https && !isHttps(request)) {
+      return reply.code(406).type('application/json; charset=utf-8').send(JSON.stringify({ request: 'SSL is required' }));
+    }
+  });
+}
+
+export const isHttps = (request: FastifyRequest): boolean =>
+  request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';

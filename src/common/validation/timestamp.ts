@@ -1,0 +1,49 @@
+// The forms marshmallow's DateTime accepts: date, T or space, time with optional seconds/fraction, optional zone.
+const ISO_RE =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6})\d*)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** A point in time with microsecond precision (what Python datetimes carry). */
+export interface Instant {
+  epochMs: number;
+  /** Microseconds within the millisecond, 0-999. */
+  extraMicros: number;
+}
+
+/** Parses an ISO 8601 date-time; naive values are UTC. Undefined when invalid. */
+export function parseTimestamp(value: unknown): Instant | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = ISO_RE.exec(value.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone] = m;
+  const micros = Number(frac.padEnd(6, '0') || '0');
+  const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+  const check = new Date(base);
+  if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d) return undefined;
+  if (+h > 23 || +mi > 59 || +s > 59) return undefined;
+  let offsetMin = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
+  }
+  return { epochMs: base - offsetMin * 60_000 + Math.floor(micros / 1000), extraMicros: micros % 1000 };
+}
+
+/**
+ * Renders UTC like Python's aware isoformat(): seconds, then microseconds
+ * when not zero, then +00:00 — readable by Python's fromisoformat (every
+ * version), dateutil and JavaScript's Date.
+ */
+export function formatTimestamp(epochMs: number, extraMicros = 0): string {
+  const iso = new Date(epochMs).toISOString(); // 2020-01-02T03:04:05.123Z
+  const micros = (epochMs % 1000 + 1000) % 1000 * 1000 + extraMicros;
+  const fraction = micros === 0 ? '' : `.${String(micros).padStart(6, '0')}`;
+  return `${iso.slice(0, 19)}${fraction}+00:00`;
+}
+
+export function normalizeTimestamp(value: string): string | undefined {
+  const instant = parseTimestamp(value);
+  return instant && formatTimestamp(instant.epochMs, instant.extraMicros);
+}
+
+export const nowTimestamp = (): string => formatTimestamp(Date.now());

@@ -1,0 +1,2 @@
+/** A setting was missing or malformed: start-up stops with this message. */
+export class ConfigError extends Error {}

@@ -1,0 +1,52 @@
+import type { Sink } from '../sink';
+import type { ChannelRecord, StoredEvent, UserRecord } from '../types';
+
+/** An event kept for catch-up, with the logical time it was stored at. */
+export interface Frame {
+  at: number;
+  event: StoredEvent;
+}
+
+export interface MemoryConnection {
+  connId: string;
+  user: MemoryUser;
+  channels: Set<string>;
+  lastActive: number;
+  sink?: Sink;
+}
+
+export interface MemoryUser {
+  record: UserRecord;
+  connections: Set<MemoryConnection>;
+  frames: Frame[];
+}
+
+export interface MemoryChannel {
+  record: ChannelRecord;
+  /** username -> that user's connections in the channel */
+  members: Map<string, Set<MemoryConnection>>;
+  connectionCount: number;
+  history: StoredEvent[];
+  frames: Frame[];
+}
+
+/** Appends to a bounded list, dropping the oldest entries. */
+export function pushBounded<T>(list: T[], item: T, limit: number): void {
+  list.push(item);
+  if (list.length > limit) list.splice(0, list.length - limit);
+}
+
+/**
+ * Strictly increasing time (epoch ms, fractional when two marks fall in the
+ * same millisecond), so "newer than the last activity" never confuses two
+ * events stored in the same millisecond.
+ */
+export class LogicalClock {
+  private last = 0;
+
+  mark(): number {
+    const now = Date.now();
+    this.last = now > this.last ? now : this.last + 0.001;
+    return this.last;
+  }
+}

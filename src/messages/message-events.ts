@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { normalizeTimestamp, nowTimestamp } from '../common/validation/timestamp';
+import type { PublishPolicy } from '../engine/engine';
+import type { StoredEvent } from '../engine/types';
+import type { MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
+
+/** What POST /message answers for one accepted message: the input with defaults filled in. */
+export type AcceptedMessage = Record<string, unknown> & {
+  uuid: string;
+  timestamp: string;
+  user: string;
+  channel: string | null;
+  pm_users: string[];
+  exclude_users: string[];
+  no_history: boolean;
+  edited: null;
+};
+
+/** History keeps chat messages only, when the channel stores history and the sender did not opt out. */
+export const MESSAGE_POLICY: PublishPolicy = {
+  historySize: (settings, event) =>
+    event.type === 'message' && settings.store_history && !event.no_history ? settings.history_size : 0,
+  keepFrame: (settings) => settings.store_frames,
+};
+
+/** A message is routed when it names a channel or private recipients; others are dropped. */
+export const isRoutable = (m: { channel?: string | null; pm_users?: string[] }) => Boolean(m.channel) || Boolean(m.pm_users?.length);
+
+export function acceptMessage(dto: MessageDto): AcceptedMessage {
+  return {
+    ...dto,
+    uuid: dto.uuid ?? randomUUID(),
+    timestamp: dto.timestamp ? normalizeTimestamp(dto.timestamp)! : nowTimestamp(),
+    user: dto.user,
+    channel: dto.channel ?? null,
+    pm_users: dto.pm_users ?? [],
+    exclude_users: dto.exclude_users ?? [],
+    no_history: dto.no_history ?? false,
+    edited: null,
+  };
+}
+
+/** The delivered form: type is always "message" whatever the input said. */
+export function messageEvent(accepted: AcceptedMessage): StoredEvent {
+  return { ...accepted, type: 'message', catchup: false, edited: null };
+}
+
+export type AcceptedEdit = ReturnType<typeof acceptEdit>;
+
+export function acceptEdit(dto: MessageEditDto) {
+  return {
+    ...dto,
+    channel: dto.channel ?? null,
+    pm_users: dto.pm_users ?? [],
+    exclude_users: dto.exclude_users ?? [],
+    no_history: dto.no_history ?? false,
+    ...(dto.timestamp !== undefined && { timestamp: normalizeTimestamp(dto.timestamp)! }),
+    edited: dto.edited ? normalizeTimestamp(dto.edited)! : nowTimestamp(),
+  };
+}
+
+/** The fields of a stored message an edit replaces. */
+export function editPatch(edit: AcceptedEdit) {
+  return {
+    ...(edit.timestamp !== undefined && { timestamp: edit.timestamp }),
+    ...(edit.user !== undefined && { user: edit.user }),
+    ...(edit.message !== undefined && { message: edit.message }),
+    edited: edit.edited,
+  };
+}
+
+export function editEvent(edit: AcceptedEdit): StoredEvent {
+  return { ...edit, type: 'message:edit', catchup: false };
+}
+
+export type AcceptedDelete = ReturnType<typeof acceptDelete>;
+
+export function acceptDelete(dto: MessageDeleteDto) {
+  return {
+    ...dto,
+    channel: dto.channel ?? null,
+    pm_users: dto.pm_users ?? [],
+    exclude_users: dto.exclude_users ?? [],
+    no_history: dto.no_history ?? false,
+  };
+}
+
+export function deleteEvent(deletion: AcceptedDelete): StoredEvent {
+  return { ...deletion, type: 'message:delete', catchup: false };
+}

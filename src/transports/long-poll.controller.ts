@@ -1,0 +1,79 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiError } from '../common/api-error';
+import { MSG } from '../common/validation/messages';
+import { RequestValidationError } from '../common/validation/request-validation.error';
+import { normalizeUuid } from '../common/validation/uuid';
+import { isPlainObject } from '../common/validation/validators';
+import { Settings } from '../config/settings';
+import { Engine } from '../engine/engine';
+import { LongPollSink } from './long-poll.sink';
+
+/** A JSONP callback must be a plain (optionally dotted) JavaScript identifier: nothing else is echoed back. */
+const SAFE_CALLBACK = /^[A-Za-z_$][\w$]{0,127}(\.[A-Za-z_$][\w$]{0,127}){0,7}$/;
+
+@ApiTags('Client API')
+@Controller()
+export class LongPollController {
+  constructor(
+    private readonly engine: Engine,
+    private readonly settings: Settings,
+  ) {}
+
+  @Get('listen')
+  @ApiOperation({
+    summary: 'Long polling (no signature)',
+    description: 'Answers as soon as events arrive (after a 0.25 s batch window) or after wake_connections_after seconds with []. The first poll of a connection replays catch-up events.',
+  })
+  @ApiQuery({ name: 'conn_id', format: 'uuid', required: true })
+  @ApiQuery({ name: 'callback', required: false, description: 'JSONP: wraps the answer as callback(...); a JavaScript identifier.' })
+  @ApiOkResponse({ description: 'A JSON list of events.' })
+  @ApiUnauthorizedResponse({ description: 'Unknown conn_id.' })
+  @ApiUnprocessableEntityResponse({ description: 'conn_id missing or not a UUID; callback not an identifier.' })
+  async listen(@Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {
+    const { connId, callback } = parseListenQuery(query);
+    let sink = this.engine.sinkOf(connId);
+    if (sink instanceof LongPollSink && !sink.isClosed) {
+      this.engine.touch(connId);
+    } else {
+      sink = new LongPollSink(connId);
+      if (!(await this.engine.attach(connId, sink))) throw new ApiError(401, { conn_id: ['Unknown connection'] });
+    }
+    const poll = sink as LongPollSink;
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) poll.abandon();
+    });
+    const items = await poll.wait(this.settings.wake_connections_after * 1000);
+    this.engine.touch(connId);
+    const json = `[${items.join(',')}]`;
+    if (reply.raw.destroyed) return;
+    if (callback) {
+      reply.header('content-type', 'application/javascript; charset=utf-8').header('x-content-type-options', 'nosniff');
+      reply.send(`${callback}(${json})`);
+    } else {
+      reply.header('content-type', 'application/json; charset=utf-8').send(json);
+    }
+  }
+
+  @Get('ws')
+  @ApiOperation({ summary: 'WebSocket transport: GET /ws?conn_id= with an Upgrade header', description: 'Server frames are JSON lists of events; [] is a heartbeat (about every 5 s).' })
+  @ApiQuery({ name: 'conn_id', format: 'uuid', required: true })
+  websocketWithoutUpgrade(): never {
+    throw new ApiError(426, { request: 'WebSocket upgrade required' });
+  }
+}
+
+function parseListenQuery(query: unknown): { connId: string; callback?: string } {
+  const q = isPlainObject(query) ? query : {};
+  const errors: Record<string, string[]> = {};
+  const connId = normalizeUuid(q.conn_id);
+  if (q.conn_id === undefined) errors.conn_id = [MSG.required];
+  else if (!connId) errors.conn_id = [MSG.uuid];
+  const callback = q.callback;
+  if (callback !== undefined && (typeof callback !== 'string' || !SAFE_CALLBACK.test(callback))) {
+    errors.callback = ['Must be a JavaScript identifier (letters, digits, _, $ and dots).'];
+  }
+  if (Object.keys(errors).length) throw new RequestValidationError(errors);
+  return { connId: connId!, callback: callback as string | undefined };
+}
