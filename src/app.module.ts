@@ -8,6 +8,7 @@ import { SettingsModule } from './config/config.module';
 import type { Settings } from './config/settings';
 import { ConnectionsModule } from './connections/connections.module';
 import { EngineModule } from './engine/engine.module';
+import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { TransportsModule } from './transports/transports.module';
 import { UsersModule } from './users/users.module';
@@ -27,6 +28,7 @@ export class AppModule {
         MessagesModule,
         TransportsModule,
         AdminModule,
+        HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,0 +1,170 @@
+import 'reflect-metadata';
+import type { LogLevel } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
+import WebSocket from 'ws';
+import { createApp } from '../src/app.setup';
+import { TimestampSigner } from '../src/auth/timestamp-signer';
+import { Settings } from '../src/config/settings';
+import type { SettingValues } from '../src/config/settings-schema';
+
+export const SECRET = 'test-secret';
+const QUIET: LogLevel[] = ['fatal'];
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  settings: Settings;
+  /** Base URL when started with listen: true. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boots the real application (the same createApp main.ts uses), optionally listening on a free port. */
+export async function startApp(overrides: Partial<SettingValues> = {}, listen = false): Promise<TestApp> {
+  const settings = Settings.load({ overrides: { secret: SECRET, cookie_secret: 'cookie-test-secret', ...overrides } });
+  const app = await createApp(settings, QUIET);
+  let url = '';
+  if (listen) {
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
+  return { app, settings, url, close: () => app.close() };
+}
+
+export function sign(value = 'channelstream', secret = SECRET, at = Math.floor(Date.now() / 1000)): string {
+  return new TimestampSigner(secret).sign(value, at);
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: any;
+  text: string;
+}
+
+/** A backend call: signed, JSON body. */
+export async function api(
+  t: TestApp,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'OPTIONS',
+  url: string,
+  body?: unknown,
+  options: { signed?: boolean; headers?: Record<string, string>; remoteAddress?: string; raw?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...(options.signed === false ? {} : { 'x-channelstream-secret': sign() }), ...options.headers };
+  let payload: string | undefined = options.raw;
+  if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await t.app.inject({ method, url, headers, payload, remoteAddress: options.remoteAddress ?? '127.0.0.1' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
+}
+
+export async function ok(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<any> {
+  const res = await api(t, method, url, body);
+  if (res.status !== 200) throw new Error(`${method} ${url} -> ${res.status} ${res.text}`);
+  return res.body;
+}
+
+export const uniq = (prefix = 'u') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export async function connect(t: TestApp, username = uniq('user'), channels: string[] = [], extra: object = {}) {
+  return ok(t, 'POST', '/connect', { username, channels, ...extra });
+}
+
+export async function send(t: TestApp, message: Record<string, unknown>) {
+  const [accepted] = await ok(t, 'POST', '/message', [{ user: 'sender', message: { text: uniq('t') }, ...message }]);
+  return accepted;
+}
+
+/** A WebSocket client that queues every event it receives (heartbeats counted apart). */
+export class WsClient {
+  readonly events: any[] = [];
+  readonly frames: string[] = [];
+  heartbeats = 0;
+  closeCode?: number;
+  private waiters: (() => void)[] = [];
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+
+  constructor(readonly socket: WebSocket) {
+    this.opened = new Promise((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+        this.wake();
+      }),
+    );
+    socket.on('message', (data) => {
+      const text = data.toString();
+      this.frames.push(text);
+      const list = JSON.parse(text) as unknown[];
+      if (!Array.isArray(list)) throw new Error(`frame is not a list: ${text}`);
+      if (list.length === 0) this.heartbeats++;
+      this.events.push(...list);
+      this.wake();
+    });
+  }
+
+  static async open(t: TestApp, query: string): Promise<WsClient> {
+    const client = new WsClient(new WebSocket(`${t.url.replace(/^http/, 'ws')}/ws${query}`));
+    await client.opened;
+    return client;
+  }
+
+  static connectTo(t: TestApp, connId: string): Promise<WsClient> {
+    return WsClient.open(t, `?conn_id=${connId}`);
+  }
+
+  /** Resolves once `predicate` holds, or fails after `ms`. */
+  async until(predicate: () => boolean, ms = 2000, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 20);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async nextEvents(count: number, ms = 2000): Promise<any[]> {
+    await this.until(() => this.events.length >= count, ms, `${count} events`);
+    return this.events.splice(0, count);
+  }
+
+  /** Proves nothing else arrived: a private sentinel message must be the next event. */
+  async expectOnlySentinel(t: TestApp, username: string): Promise<void> {
+    const tag = uniq('sentinel');
+    await ok(t, 'POST', '/message', [{ user: 'bot', pm_users: [username], message: { sentinel: tag } }]);
+    const [event] = await this.nextEvents(1);
+    expect(event.message).toEqual({ sentinel: tag });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
