@@ -16,7 +16,7 @@ export function registerJsonBodies(fastify: FastifyInstance): void {
       done(Object.assign(new SyntaxError(`Invalid JSON: ${(err as Error).message}`), { statusCode: 422 }));
     }
   };
-  fastify.removeContentTypeParser(['application/json']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parse);
   fastify.addContentTypeParser('*', { parseAs: 'string' }, parse);
 }

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LivenessService } from '../src/connections/liveness.service';
+import { HeartbeatService } from '../src/transports/heartbeat.service';
+import { api, connect, ok, startApp, uniq, WsClient, type TestApp } from './helpers';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+describe('Liveness: expiry and forgetting', () => {
+  let t: TestApp;
+  let liveness: LivenessService;
+  beforeAll(async () => {
+    t = await startApp({ gc_conns_after: 30, gc_channels_after: 3600 }, true);
+    liveness = t.app.get(LivenessService);
+  });
+  afterAll(() => t.close());
+
+  const known = async (connId: string) => (await api(t, 'POST', '/subscribe', { conn_id: connId, channels: [uniq('probe')] })).status === 200;
+
+  it('expires a connection idle for gc_conns_after and announces parted', async () => {
+    const chan = uniq('chan');
+    const config = { channel_configs: { [chan]: { notify_presence: true } } };
+    const watcherConn = await connect(t, uniq('user'), [chan], config);
+    const watcher = await WsClient.connectTo(t, watcherConn.conn_id);
+    const idle = await connect(t, uniq('user'), [chan]);
+    await watcher.nextEvents(1);
+    expect(await liveness.expireIdleConnections(Date.now() + 29_000)).toBe(0);
+    // an attached, heartbeating socket stays alive; the idle one (no transport) expires
+    t.app.get(HeartbeatService).beat(Date.now());
+    await liveness.expireIdleConnections(Date.now() + 31_000 - 1000);
+    expect(await known(idle.conn_id)).toBe(false);
+    const events = await watcher.nextEvents(1);
+    expect(events.find((e) => e.type === 'presence')).toMatchObject({ user: idle.username, message: { action: 'parted' } });
+    watcher.close();
+  });
+
+  it('forgets users idle for a day and empty channels idle for gc_channels_after', async () => {
+    const user = uniq('user');
+    const chan = uniq('chan');
+    const conn = await connect(t, user, [chan]);
+    await api(t, 'GET', `/disconnect?conn_id=${conn.conn_id}`, undefined, { signed: false });
+    expect(await liveness.forgetIdle(Date.now() + 60_000)).toEqual({ users: 0, channels: 0 });
+    const forgotten = await liveness.forgetIdle(Date.now() + DAY_MS + 1000);
+    expect(forgotten.users).toBeGreaterThanOrEqual(1);
+    expect(forgotten.channels).toBeGreaterThanOrEqual(1);
+    const info = await ok(t, 'POST', '/info', { info: { channels: [chan] } });
+    expect(info.channels).toEqual({});
+    expect((await api(t, 'POST', '/user_state', { user, user_state: {} })).body).toEqual({ user: ['Unknown user'] });
+  });
+
+  it('terminates a socket whose peer stopped answering pings', async () => {
+    const conn = await connect(t, uniq('user'), [uniq('chan')]);
+    const ws = await WsClient.connectTo(t, conn.conn_id);
+    ws.socket.pong = () => undefined; // a peer that is gone does not answer
+    t.app.get(HeartbeatService).beat(Date.now() + 31_000);
+    expect(await ws.closed).toBe(1006);
+    await ws.until(() => true);
+    expect(await known(conn.conn_id)).toBe(false);
+  });
+});
+
+describe('Graceful shutdown', () => {
+  it('closes sockets with 1001 and answers held polls promptly', async () => {
+    const t = await startApp({ wake_connections_after: 60 }, true);
+    const wsConn = await connect(t, uniq('user'));
+    const ws = await WsClient.connectTo(t, wsConn.conn_id);
+    const pollConn = await connect(t, uniq('user'));
+    const held = fetch(`${t.url}/listen?conn_id=${pollConn.conn_id}`).then((r) => r.json());
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await t.close();
+    expect(await ws.closed).toBe(1001);
+    expect(await held).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
