@@ -2,12 +2,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
+import { TimestampSigner } from './auth/timestamp-signer';
 import { ConfigError, Settings } from './config/settings';
 import { runMakeConfig } from './config/make-config';
 import { VERSION } from './version';
 
 const USAGE = `usage: channelstream [-i FILE.ini]        start the server
        channelstream make-config [-o FILE]  print (or write) an ini file with every setting
+       channelstream sign [VALUE]           print a signature token for x-channelstream-secret (valid 60 s)
        channelstream --version`;
 
 function optionValue(args: string[], ...names: string[]): string | undefined {
@@ -28,6 +30,11 @@ async function main(args: string[]): Promise<number> {
   const settings = Settings.load({ env: process.env, iniPath, envFilePath: '.env' });
   if (args[0] === 'make-config' || args[0] === 'make_config') {
     return runMakeConfig(args.slice(1), settings, (text) => process.stdout.write(text));
+  }
+  if (args[0] === 'sign') {
+    const token = new TimestampSigner(settings.secret).sign(args[1] ?? 'channelstream', Math.floor(Date.now() / 1000));
+    process.stdout.write(`${token}\n`);
+    return 0;
   }
   const app = await createApp(settings);
   await app.listen(settings.port, settings.host);
