@@ -3,23 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error';
-import { joinContinuationLines, readIniSection } from './ini-file';
+import { parseIni, readIniSection } from './ini-file';
 
-describe(joinContinuationLines.name, () => {
+describe(parseIni.name, () => {
   it('appends indented lines to the value above, comma separated', () => {
-    expect(joinContinuationLines('a = 1\n    2\n\t3\nb = 4')).toBe('a = 1,2,3\nb = 4');
+    expect(parseIni('[s]\na = 1\n    2\n\t3\nb = 4')).toEqual({ s: { a: '1,2,3', b: '4' } });
   });
 
-  it('handles CRLF line ends', () => {
-    expect(joinContinuationLines('a = 1\r\n  2\r\nb = 3')).toBe('a = 1,2\nb = 3');
+  it('handles CRLF line ends and "key: value"', () => {
+    expect(parseIni('[s]\r\na: 1\r\n  2\r\nb = 3')).toEqual({ s: { a: '1,2', b: '3' } });
   });
 
-  it('leaves indented comments alone', () => {
-    expect(joinContinuationLines('a = 1\n  # note\n  ; other')).toBe('a = 1\n  # note\n  ; other');
+  it('skips whole-line comments, indented or not', () => {
+    expect(parseIni('[s]\na = 1\n  # note\n  ; other\n# top')).toEqual({ s: { a: '1' } });
   });
 
-  it('does not join an indented line to a section header', () => {
-    expect(joinContinuationLines('[s]\n  a = 1')).toBe('[s]\n  a = 1');
+  it('ignores keys outside any section', () => {
+    expect(parseIni('a = 1\n[s]\nb = 2')).toEqual({ s: { b: '2' } });
   });
 });
 
@@ -57,10 +57,8 @@ describe(readIniSection.name, () => {
     expect(() => readIniSection(path, 'channelstream')).toThrow(path);
   });
 
-  // BUG (src/config/ini-file.ts:17): the `ini` package strips inline comments after ";" or "#",
-  // while Python's configparser (whose files this reads) keeps them as part of the value.
-  // A secret such as "abc#def" is silently read as "abc". Skipped to keep the suite green.
-  it.skip('keeps ";" and "#" inside a value, as configparser does', () => {
+  // configparser keeps ";" and "#" inside values: a secret such as "abc#def" must not be cut.
+  it('keeps ";" and "#" inside a value, as configparser does', () => {
     const path = write('[channelstream]\nsecret = abc#def\nadmin_secret = x;y\n');
     expect(readIniSection(path, 'channelstream')).toEqual({ secret: 'abc#def', admin_secret: 'x;y' });
   });

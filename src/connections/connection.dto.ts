@@ -76,22 +76,22 @@ export class DisconnectDto {
 }
 
 export class ConnectResponseDto {
-  @ApiProperty({ format: 'uuid' }) conn_id!: string;
-  @ApiProperty() username!: string;
+  @ApiProperty({ format: 'uuid', description: 'The id the client listens with (/ws, /listen).' }) conn_id!: string;
+  @ApiProperty({ description: 'The user.' }) username!: string;
   @ApiProperty({ ...STATE_MAP_SCHEMA, description: 'Full user state.' }) state!: UserState;
   @ApiProperty({ ...STATE_MAP_SCHEMA, description: 'What others see.' }) public_state!: UserState;
   @ApiProperty({ type: [String], description: "The connection's channels, sorted." }) channels!: string[];
-  @ApiProperty({ type: ChannelsInfoDto }) channels_info!: ChannelsInfoDto;
+  @ApiProperty({ type: ChannelsInfoDto, description: "The connection's channels, as `info` asks." }) channels_info!: ChannelsInfoDto;
 }
 
 export class SubscribeResponseDto {
   @ApiProperty({ type: [String], description: "All the connection's channels, sorted." }) channels!: string[];
-  @ApiProperty({ type: ChannelsInfoDto }) channels_info!: ChannelsInfoDto;
+  @ApiProperty({ type: ChannelsInfoDto, description: "The connection's channels, as `info` asks." }) channels_info!: ChannelsInfoDto;
   @ApiProperty({ type: [String], description: 'Channels newly joined, sorted.' }) subscribed_to!: string[];
 }
 
 export class UnsubscribeResponseDto {
-  @ApiProperty({ type: [String] }) channels!: string[];
-  @ApiProperty({ type: ChannelsInfoDto }) channels_info!: ChannelsInfoDto;
+  @ApiProperty({ type: [String], description: "All the connection's channels, sorted." }) channels!: string[];
+  @ApiProperty({ type: ChannelsInfoDto, description: "The connection's channels, as `info` asks." }) channels_info!: ChannelsInfoDto;
   @ApiProperty({ type: [String], description: 'Channels left, sorted.' }) unsubscribed_from!: string[];
 }

@@ -34,8 +34,8 @@ export class UserStateDto {
 }
 
 export class StateChangeDto {
-  @ApiProperty() key!: string;
-  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }) value!: unknown;
+  @ApiProperty({ description: 'State key.' }) key!: string;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], description: 'New value.' }) value!: unknown;
 }
 
 export class UserStateResponseDto {

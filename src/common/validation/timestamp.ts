@@ -16,8 +16,11 @@ export function parseTimestamp(value: unknown): Instant | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '', zone] = m;
   const micros = Number(frac.padEnd(6, '0') || '0');
-  const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-  const check = new Date(base);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999
+  const check = new Date(0);
+  check.setUTCFullYear(+y, +mo - 1, +d);
+  check.setUTCHours(+h, +mi, +s, 0);
+  const base = check.getTime();
   if (check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d) return undefined;
   if (+h > 23 || +mi > 59 || +s > 59) return undefined;
   let offsetMin = 0;

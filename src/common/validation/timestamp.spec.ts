@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatTimestamp, normalizeTimestamp, nowTimestamp, parseTimestamp } from './timestamp';
+
+describe(parseTimestamp.name, () => {
+  it('reads a naive date-time as UTC', () => {
+    expect(parseTimestamp('2020-01-02T03:04:05')).toEqual({ epochMs: Date.UTC(2020, 0, 2, 3, 4, 5), extraMicros: 0 });
+  });
+
+  it('reads Z, +02:00 and -0530 offsets', () => {
+    const utc = Date.UTC(2020, 0, 2, 3, 4, 5);
+    expect(parseTimestamp('2020-01-02T03:04:05Z')?.epochMs).toBe(utc);
+    expect(parseTimestamp('2020-01-02T05:04:05+02:00')?.epochMs).toBe(utc);
+    expect(parseTimestamp('2020-01-01T21:34:05-0530')?.epochMs).toBe(utc);
+    expect(parseTimestamp('2020-01-02T04:04:05+01')?.epochMs).toBe(utc);
+  });
+
+  it('keeps microseconds', () => {
+    expect(parseTimestamp('2020-01-02T03:04:05.123456')).toEqual({
+      epochMs: Date.UTC(2020, 0, 2, 3, 4, 5, 123),
+      extraMicros: 456,
+    });
+    expect(parseTimestamp('2020-01-02T03:04:05.5')).toEqual({ epochMs: Date.UTC(2020, 0, 2, 3, 4, 5, 500), extraMicros: 0 });
+  });
+
+  it('accepts a space separator and a time without seconds', () => {
+    expect(parseTimestamp('2020-01-02 03:04')?.epochMs).toBe(Date.UTC(2020, 0, 2, 3, 4));
+  });
+
+  it('accepts 29 February in a leap year only', () => {
+    expect(parseTimestamp('2024-02-29T00:00:00')).toBeDefined();
+    expect(parseTimestamp('2023-02-29T00:00:00')).toBeUndefined();
+  });
+
+  it('accepts years below 100, as Python does', () => {
+    expect(parseTimestamp('0001-01-01T00:00:00')?.epochMs).toBe(-62135596800000);
+  });
+
+  it.each([
+    '2020-02-30T00:00:00',
+    '2020-13-01T00:00:00',
+    '2020-01-01T25:00:00',
+    '2020-01-01T24:00:00',
+    '2020-01-01T12:60:00',
+    '2020-01-01T12:00:60',
+    '2020-01-01',
+    'yesterday',
+    '',
+    '2020-01-01T00:00:00+2',
+  ])('refuses %j', (text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
+
+  it.each([null, undefined, 1577836800000, {}])('refuses the non-string %p', (value) => {
+    expect(parseTimestamp(value)).toBeUndefined();
+  });
+});
+
+describe(formatTimestamp.name, () => {
+  it('writes UTC with +00:00 and no fraction when it is zero', () => {
+    expect(formatTimestamp(Date.UTC(2020, 0, 2, 3, 4, 5))).toBe('2020-01-02T03:04:05+00:00');
+  });
+
+  it('writes six fraction digits when there is a fraction', () => {
+    expect(formatTimestamp(Date.UTC(2020, 0, 2, 3, 4, 5, 7))).toBe('2020-01-02T03:04:05.007000+00:00');
+    expect(formatTimestamp(Date.UTC(2020, 0, 2, 3, 4, 5, 0), 9)).toBe('2020-01-02T03:04:05.000009+00:00');
+  });
+
+  it('is read back by Date', () => {
+    const ms = Date.UTC(2021, 5, 6, 7, 8, 9, 123);
+    expect(Date.parse(formatTimestamp(ms, 456))).toBe(ms);
+  });
+});
+
+describe(normalizeTimestamp.name, () => {
+  it.each([
+    ['2020-01-02T03:04:05', '2020-01-02T03:04:05+00:00'],
+    ['2020-01-02T05:04:05.123456+02:00', '2020-01-02T03:04:05.123456+00:00'],
+    ['2020-01-01T21:34:05.000001-0530', '2020-01-02T03:04:05.000001+00:00'],
+    ['2020-01-02 03:04:05.120Z', '2020-01-02T03:04:05.120000+00:00'],
+    ['2020-01-02T03:04:05.000000', '2020-01-02T03:04:05+00:00'],
+  ])('normalises %s to %s', (input, output) => {
+    expect(normalizeTimestamp(input)).toBe(output);
+  });
+
+  it('round-trips its own output', () => {
+    for (const text of ['2020-01-02T03:04:05+00:00', '1999-12-31T23:59:59.999999+00:00']) {
+      expect(normalizeTimestamp(text)).toBe(text);
+    }
+  });
+
+  it('answers undefined for an invalid date', () => {
+    expect(normalizeTimestamp('2020-02-30T00:00:00')).toBeUndefined();
+  });
+});
+
+describe(nowTimestamp.name, () => {
+  it('formats the current time', () => {
+    const text = nowTimestamp();
+    expect(text).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/);
+    expect(Math.abs(Date.parse(text) - Date.now())).toBeLessThan(5000);
+  });
+});
