@@ -11,5 +11,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
+  globalSetup: '<rootDir>/test/global-setup.cjs',
+  // Redis-only suites (multi-node, TTLs) run under `npm run test:redis`
+  testPathIgnorePatterns: process.env.TEST_ENGINE === 'redis' ? ['/node_modules/'] : ['/node_modules/', '/test/redis/'],
   testTimeout: 20000,
 };

@@ -2,15 +2,43 @@ import 'reflect-metadata';
 import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { expect } from '@jest/globals';
+import { expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createApp } from '../src/app.setup';
 import { TimestampSigner } from '../src/auth/timestamp-signer';
 import { Settings } from '../src/config/settings';
+import { Engine } from '../src/engine/engine';
 import type { SettingValues } from '../src/config/settings-schema';
 
 export const SECRET = 'test-secret';
 const QUIET: LogLevel[] = ['fatal'];
+
+/** The engine the e2e suite runs against: memory (npm test) or redis (npm run test:redis). */
+export const ENGINE = (process.env.TEST_ENGINE ?? 'memory') as 'memory' | 'redis';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+/** `it` for behaviour only one engine has (reported as skipped on the other, never silently). */
+export const itOn = (engine: typeof ENGINE) => (ENGINE === engine ? it : it.skip);
+
+/** Settings for the engine under test; each app gets its own Redis key prefix unless one is given. */
+export function engineSettings(prefix = `cstest:${randomUUID().slice(0, 8)}:`): Partial<SettingValues> {
+  return ENGINE === 'redis' ? { engine: 'redis', redis_url: REDIS_URL, redis_prefix: prefix } : {};
+}
+
+/** Deletes every key under a prefix (tests share one Redis). */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -22,7 +50,7 @@ export interface TestApp {
 
 /** Boots the real application (the same createApp main.ts uses), optionally listening on a free port. */
 export async function startApp(overrides: Partial<SettingValues> = {}, listen = false): Promise<TestApp> {
-  const settings = Settings.load({ overrides: { secret: SECRET, cookie_secret: 'cookie-test-secret', ...overrides } });
+  const settings = Settings.load({ overrides: { secret: SECRET, cookie_secret: 'cookie-test-secret', ...engineSettings(), ...overrides } });
   const app = await createApp(settings, QUIET);
   let url = '';
   if (listen) {
@@ -32,7 +60,11 @@ export async function startApp(overrides: Partial<SettingValues> = {}, listen = 
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }
-  return { app, settings, url, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (settings.engine === 'redis' && !overrides.redis_prefix) await dropRedisPrefix(settings.redis_prefix);
+  };
+  return { app, settings, url, close };
 }
 
 export function sign(value = 'channelstream', secret = SECRET, at = Math.floor(Date.now() / 1000)): string {
@@ -77,6 +109,13 @@ export async function ok(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
 }
 
 export const uniq = (prefix = 'u') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Waits until the server has attached a transport to the connection (attach is asynchronous on Redis). */
+export async function attached(t: TestApp, connId: string): Promise<void> {
+  const engine = t.app.get(Engine);
+  for (let i = 0; i < 200 && !engine.sinkOf(connId); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!engine.sinkOf(connId)) throw new Error(`connection ${connId} never attached`);
+}
 
 export async function connect(t: TestApp, username = uniq('user'), channels: string[] = [], extra: object = {}) {
   return ok(t, 'POST', '/connect', { username, channels, ...extra });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { api, startApp, uniq, type TestApp } from './helpers';
+import { api, ENGINE, startApp, uniq, type TestApp } from './helpers';
 
 describe('HTTP edges: bad bodies, CORS, health', () => {
   let t: TestApp;
@@ -54,7 +54,7 @@ describe('HTTP edges: bad bodies, CORS, health', () => {
 
   it('reports health and readiness', async () => {
     expect((await api(t, 'GET', '/healthz', undefined, { signed: false })).body).toEqual({ status: 'ok' });
-    expect((await api(t, 'GET', '/readyz', undefined, { signed: false })).body).toEqual({ status: 'ready' });
+    expect((await api(t, 'GET', '/readyz', undefined, { signed: false })).body).toEqual({ status: 'ready', engine: ENGINE });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { HeartbeatService } from '../src/transports/heartbeat.service';
-import { api, connect, ok, send, startApp, uniq, WsClient, type TestApp } from './helpers';
+import { api, attached, connect, ok, send, startApp, uniq, WsClient, type TestApp } from './helpers';
 
 const DELIVERED_KEYS = ['catchup', 'channel', 'edited', 'message', 'timestamp', 'type', 'user', 'uuid'];
 
@@ -212,7 +212,8 @@ describe('Real-time delivery over WebSocket', () => {
 
     it('sends [] heartbeats from the shared timer and accepts any client frame', async () => {
       const chan = uniq('chan');
-      const { ws } = await listen([chan]);
+      const { ws, conn } = await listen([chan]);
+      await attached(t, conn.conn_id);
       t.app.get(HeartbeatService).beat();
       await ws.until(() => ws.heartbeats === 1, 2000, 'a heartbeat');
       expect(ws.frames.at(-1)).toBe('[]');

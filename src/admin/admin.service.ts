@@ -49,6 +49,7 @@ export class AdminService {
       uptime: formatUptime(Date.now() - this.startedAt),
       version: VERSION,
       engine: this.engine.name,
+      nodes: stats.nodes,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { EngineUnavailableError } from '../engine/engine-errors';
 import { ApiError } from './api-error';
 import { MSG } from './validation/messages';
 import { RequestValidationError } from './validation/request-validation.error';
@@ -27,6 +28,7 @@ const BODY_ERRORS = new Set([
 export function errorResponse(error: unknown): ErrorResponse {
   if (error instanceof RequestValidationError) return { status: 422, body: error.errors };
   if (error instanceof ApiError) return { status: error.status, body: error.body };
+  if (error instanceof EngineUnavailableError) return { status: 503, body: { request: 'Service unavailable: state engine unreachable, retry shortly' } };
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return { status, body: { request: status === 404 ? 'Not Found' : error.message } };

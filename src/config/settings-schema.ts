@@ -126,7 +126,16 @@ export const SETTINGS = {
   gc_conns_after: number(30, 'Seconds without transport activity after which a connection expires.', 1, 86400 * 7),
   gc_channels_after: number(259200, 'Seconds after which an empty, idle channel is removed.', 1, 86400 * 3650),
   wake_connections_after: number(5, 'Seconds a long poll is held before it answers [] .', 0.1, 600),
-  engine: oneOf('memory', 'Where state lives: memory (single node).', ['memory'] as const),
+  engine: oneOf('memory', 'Where state lives: memory (one node, nothing to install) or redis (any number of nodes sharing one Redis).', [
+    'memory',
+    'redis',
+  ] as const),
+  redis_url: {
+    default: 'redis://127.0.0.1:6379/0',
+    help: 'Redis server for engine = redis (redis://[:password@]host:port/db, rediss:// for TLS).',
+    parse: (raw: string) => (/^rediss?:\/\/.+/.test(raw.trim()) ? { value: raw.trim() } : { error: `must be a redis:// or rediss:// URL, got "${raw}"` }),
+  } as SettingSpec<string>,
+  redis_prefix: text('channelstream:', 'Prefix of every Redis key and pub/sub topic (several servers can share one Redis with different prefixes).'),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

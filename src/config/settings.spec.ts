@@ -126,7 +126,7 @@ describe(Settings.name, () => {
       ['gc_conns_after', 'CHANNELSTREAM_GC_CONNS_AFTER', '0'],
       ['validate_requests', 'CHANNELSTREAM_VALIDATE_REQUESTS', 'maybe'],
       ['log_level', 'CHANNELSTREAM_LOG_LEVEL', 'loud'],
-      ['engine', 'CHANNELSTREAM_ENGINE', 'redis'],
+      ['engine', 'CHANNELSTREAM_ENGINE', 'mongodb'],
       ['allow_posting_from', 'CHANNELSTREAM_ALLOW_POSTING_FROM', '127.0.0.1,localhost'],
       ['allow_posting_from', 'CHANNELSTREAM_ALLOW_POSTING_FROM', '10.0.0.0/33'],
       ['allow_posting_from', 'CHANNELSTREAM_ALLOW_POSTING_FROM', ' , '],

@@ -45,6 +45,8 @@ export class Settings implements Readonly<SettingValues> {
   readonly gc_channels_after!: number;
   readonly wake_connections_after!: number;
   readonly engine!: SettingValues['engine'];
+  readonly redis_url!: string;
+  readonly redis_prefix!: string;
   /** True when NODE_ENV=production. */
   readonly production!: boolean;
 

@@ -47,6 +47,9 @@ export class ConnectionsService {
 
   /** /connect: user (created or updated), connection (created or re-used), channels joined. */
   async connect(command: ConnectCommand): Promise<ConnectResult> {
+    // a refused connect must change nothing, so the conn_id is checked before the user is touched
+    const existing = command.connId ? await this.engine.getConnection(command.connId) : undefined;
+    if (existing && existing.username !== command.username) throw RequestValidationError.field('conn_id', 'Connection belongs to another user');
     const { user } = await this.users.upsertOnConnect(command.username, {
       fresh: command.freshState,
       update: command.stateUpdate,

@@ -2,12 +2,20 @@ import { Global, Module } from '@nestjs/common';
 import { Settings } from '../config/settings';
 import { Engine } from './engine';
 import { MemoryEngine } from './memory/memory-engine';
+import { RedisEngine } from './redis/redis-engine';
 
 /** Chooses the engine implementation once, from config. No other module imports an implementation. */
 export function createEngine(settings: Settings): Engine {
   switch (settings.engine) {
     case 'memory':
       return new MemoryEngine();
+    case 'redis':
+      return new RedisEngine({
+        url: settings.redis_url,
+        prefix: settings.redis_prefix,
+        gcConnsAfter: settings.gc_conns_after,
+        framesTtl: settings.gc_channels_after,
+      });
   }
 }
 

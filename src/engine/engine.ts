@@ -41,6 +41,9 @@ export interface OpenedConnection {
 export abstract class Engine {
   abstract readonly name: string;
 
+  /** False while the engine cannot serve requests (e.g. its Redis is unreachable). */
+  abstract isReady(): boolean;
+
   // users
   /** Read-modify-write of one user. `update` may run more than once (optimistic retry); return undefined for "no change". */
   abstract updateUser(
@@ -102,7 +105,7 @@ export abstract class Engine {
   /** Every sink attached on this node, for heartbeats and shutdown. */
   abstract localSinks(): Iterable<Sink>;
 
-  abstract stats(): Promise<EngineStats & { uniqueMessages: number; deliveredMessages: number }>;
+  abstract stats(): Promise<EngineStats>;
 }
 
 /** Policy for events that are not chat messages (presence, state changes): catch-up frames only, never history. */

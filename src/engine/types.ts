@@ -71,11 +71,23 @@ export interface MembershipChange {
   channel: ChannelRecord;
 }
 
+export interface NodeStats {
+  node: string;
+  connections: number;
+  /** Epoch ms of the node's last heartbeat. */
+  seen: number;
+}
+
+/** Totals across every node sharing the engine. */
 export interface EngineStats {
   connections: number;
   users: number;
   activeUsers: number;
   channels: number;
+  uniqueMessages: number;
+  deliveredMessages: number;
+  /** Per-node figures (one entry for a single-node engine). */
+  nodes: NodeStats[];
 }
 
 /** Settings of a channel created without explicit configuration (PROTOCOL.md). */

@@ -1,12 +1,15 @@
 import { Controller, Get, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error';
+import { Engine } from '../engine/engine';
 
 /** Liveness and readiness for load balancers, Docker HEALTHCHECK and Kubernetes probes. */
 @ApiTags('Health')
 @Controller()
 export class HealthController implements BeforeApplicationShutdown {
   private shuttingDown = false;
+
+  constructor(private readonly engine: Engine) {}
 
   beforeApplicationShutdown(): void {
     this.shuttingDown = true;
@@ -20,11 +23,12 @@ export class HealthController implements BeforeApplicationShutdown {
   }
 
   @Get('readyz')
-  @ApiOperation({ summary: 'Accepting traffic (not while shutting down)' })
+  @ApiOperation({ summary: 'Accepting traffic: the engine is reachable and the server is not shutting down' })
   @ApiOkResponse({ description: '{"status": "ready"}' })
-  @ApiServiceUnavailableResponse({ description: '{"request": "shutting down"}' })
+  @ApiServiceUnavailableResponse({ description: '{"request": "shutting down"} or {"request": "engine unreachable"}' })
   readyz() {
     if (this.shuttingDown) throw new ApiError(503, { request: 'shutting down' });
-    return { status: 'ready' };
+    if (!this.engine.isReady()) throw new ApiError(503, { request: 'engine unreachable' });
+    return { status: 'ready', engine: this.engine.name };
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Engine, type OpenedConnection, type PublishPolicy, type RemovedConnection, type StoredEventPatch } from '../engine';
 import { WS_CLOSE } from '../close-codes';
 import { OutboundEvent } from '../outbound-event';
@@ -28,6 +29,11 @@ import {
 /** Every piece of state in this process's memory: the default engine, needing nothing else. */
 export class MemoryEngine extends Engine {
   readonly name = 'memory';
+  private readonly node = `${hostname()}:${process.pid}`;
+
+  isReady(): boolean {
+    return true;
+  }
 
   private readonly users = new Map<string, MemoryUser>();
   private readonly channels = new Map<string, MemoryChannel>();
@@ -309,6 +315,7 @@ export class MemoryEngine extends Engine {
       channels: this.channels.size,
       uniqueMessages: this.uniqueMessages,
       deliveredMessages: this.deliveredMessages,
+      nodes: [{ node: this.node, connections: this.connections.size, seen: Date.now() }],
     };
   }
 

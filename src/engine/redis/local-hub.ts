@@ -1,0 +1,131 @@
+import { OutboundEvent } from '../outbound-event';
+import { isVisibleTo } from '../routing';
+import type { Sink } from '../sink';
+import type { StoredEvent } from '../types';
+
+/** A connection owned by this node: its transport and what it listens to. */
+export interface LocalConnection {
+  connId: string;
+  username: string;
+  channels: Set<string>;
+  lastActive: number;
+  /** lastActive as last written to Redis. */
+  flushedActive: number;
+  sink?: Sink;
+  /** While catch-up is read, live events wait here (null when live). */
+  pending: { event: OutboundEvent; at: number }[] | null;
+}
+
+/** Topic membership changes the hub asks its owner to (un)subscribe. */
+export interface HubSubscriptions {
+  subscribeChannel(channel: string): void;
+  unsubscribeChannel(channel: string): void;
+  subscribeUser(username: string): void;
+  unsubscribeUser(username: string): void;
+}
+
+/**
+ * This node's connections, indexed by channel and by user, so an event
+ * received from Redis pub/sub is serialised once and written to the local
+ * sockets that may see it. The first local member of a channel (or the
+ * first local connection of a user) subscribes this node to its topic; the
+ * last one unsubscribes.
+ */
+export class LocalHub {
+  readonly connections = new Map<string, LocalConnection>();
+  private readonly byChannel = new Map<string, Set<LocalConnection>>();
+  private readonly byUser = new Map<string, Set<LocalConnection>>();
+  delivered = 0;
+
+  constructor(private readonly subscriptions: HubSubscriptions) {}
+
+  get(connId: string): LocalConnection | undefined {
+    return this.connections.get(connId);
+  }
+
+  /** Registers (or returns) a local connection. */
+  adopt(connId: string, username: string, channels: readonly string[], lastActive: number): LocalConnection {
+    let conn = this.connections.get(connId);
+    if (!conn) {
+      conn = { connId, username, channels: new Set(), lastActive, flushedActive: lastActive, pending: null };
+      this.connections.set(connId, conn);
+      if (addTo(this.byUser, username, conn)) this.subscriptions.subscribeUser(username);
+    }
+    for (const channel of channels) this.join(conn, channel);
+    return conn;
+  }
+
+  join(conn: LocalConnection, channel: string): void {
+    if (conn.channels.has(channel)) return;
+    conn.channels.add(channel);
+    if (addTo(this.byChannel, channel, conn)) this.subscriptions.subscribeChannel(channel);
+  }
+
+  leave(conn: LocalConnection, channel: string): void {
+    if (!conn.channels.delete(channel)) return;
+    if (removeFrom(this.byChannel, channel, conn)) this.subscriptions.unsubscribeChannel(channel);
+  }
+
+  /** Forgets a local connection; returns its sink so the caller can close it. */
+  drop(connId: string): Sink | undefined {
+    const conn = this.connections.get(connId);
+    if (!conn) return undefined;
+    this.connections.delete(connId);
+    for (const channel of [...conn.channels]) this.leave(conn, channel);
+    if (removeFrom(this.byUser, conn.username, conn)) this.subscriptions.unsubscribeUser(conn.username);
+    const sink = conn.sink;
+    conn.sink = undefined;
+    return sink;
+  }
+
+  /** A channel event from pub/sub: one serialisation, written to every local member allowed to see it. */
+  deliverToChannel(channel: string, event: StoredEvent, at: number): void {
+    const members = this.byChannel.get(channel);
+    if (!members) return;
+    const outbound = new OutboundEvent(event);
+    for (const conn of members) if (isVisibleTo(event, conn.username)) this.deliver(conn, outbound, at);
+  }
+
+  deliverToUser(username: string, event: StoredEvent, at: number): void {
+    const conns = this.byUser.get(username);
+    if (!conns) return;
+    const outbound = new OutboundEvent(event);
+    for (const conn of conns) this.deliver(conn, outbound, at);
+  }
+
+  deliver(conn: LocalConnection, event: OutboundEvent, at: number): void {
+    if (conn.pending) {
+      conn.pending.push({ event, at });
+      return;
+    }
+    const sink = conn.sink;
+    if (!sink) return;
+    sink.deliver(event);
+    if (event.event.type === 'message') this.delivered++;
+    if (sink.kind === 'websocket') conn.lastActive = Math.max(conn.lastActive, at);
+  }
+
+  channelsWithMembers(): string[] {
+    return [...this.byChannel.keys()];
+  }
+
+  usersWithConnections(): string[] {
+    return [...this.byUser.keys()];
+  }
+}
+
+function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): boolean {
+  let set = index.get(key);
+  const first = !set;
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+  return first;
+}
+
+function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): boolean {
+  const set = index.get(key);
+  if (!set?.delete(value)) return false;
+  if (set.size > 0) return false;
+  index.delete(key);
+  return true;
+}

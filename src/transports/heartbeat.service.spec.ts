@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { WS_CLOSE } from '../engine/close-codes';
+import { Engine } from '../engine/engine';
+import { MemoryEngine } from '../engine/memory/memory-engine';
+import type { OutboundEvent } from '../engine/outbound-event';
+import type { Sink } from '../engine/sink';
+import { HEARTBEAT_INTERVAL_MS, HeartbeatService } from './heartbeat.service';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A transport that records heartbeats and closes; `alive` is what its heartbeat answers. */
+class RecordingSink implements Sink {
+  readonly kind = 'websocket' as const;
+  readonly heartbeats: number[] = [];
+  closedWith?: { code: number; reason: string };
+
+  constructor(
+    readonly connId: string,
+    private readonly alive = true,
+  ) {}
+
+  deliver(_event: OutboundEvent): void {}
+
+  close(code: number, reason: string): void {
+    this.closedWith = { code, reason };
+  }
+
+  heartbeat(now: number): boolean {
+    this.heartbeats.push(now);
+    return this.alive;
+  }
+}
+
+describe(HeartbeatService.name, () => {
+  let engine: MemoryEngine;
+  let moduleRef: TestingModule;
+  let heartbeat: HeartbeatService;
+
+  beforeEach(async () => {
+    jest.useFakeTimers({ now: T0 });
+    engine = new MemoryEngine();
+    moduleRef = await Test.createTestingModule({
+      providers: [{ provide: Engine, useValue: engine }, HeartbeatService],
+    }).compile();
+    heartbeat = moduleRef.get(HeartbeatService);
+  });
+  afterEach(() => {
+    heartbeat.beforeApplicationShutdown();
+    jest.useRealTimers();
+  });
+
+  /** A connection with a sink attached (or none when `sink` is null). */
+  async function connection(connId: string, username: string, alive: boolean | null = true): Promise<RecordingSink | undefined> {
+    await engine.updateUser(username, (current) => current ?? { username, state: {}, publicKeys: [], lastActive: Date.now() });
+    await engine.openConnection(connId, username);
+    if (alive === null) return undefined;
+    const sink = new RecordingSink(connId, alive);
+    await engine.attach(connId, sink);
+    return sink;
+  }
+
+  const lastActive = async (connId: string) => (await engine.getConnection(connId))!.lastActive;
+
+  it('calls heartbeat on every attached sink with the given time', async () => {
+    const one = await connection('c1', 'alice');
+    const two = await connection('c2', 'alice', false);
+    const three = await connection('c3', 'bob');
+    heartbeat.beat(T0 + 1234);
+    expect(one!.heartbeats).toEqual([T0 + 1234]);
+    expect(two!.heartbeats).toEqual([T0 + 1234]);
+    expect(three!.heartbeats).toEqual([T0 + 1234]);
+  });
+
+  it('uses the current time by default', async () => {
+    const sink = await connection('c1', 'alice');
+    jest.setSystemTime(T0 + 7000);
+    heartbeat.beat();
+    expect(sink!.heartbeats).toEqual([T0 + 7000]);
+  });
+
+  it('touches the connections whose sink is alive, and only those', async () => {
+    await connection('live', 'alice');
+    await connection('dead', 'bob', false);
+    await connection('bare', 'carol', null);
+    const before = { live: await lastActive('live'), dead: await lastActive('dead'), bare: await lastActive('bare') };
+
+    jest.setSystemTime(T0 + 10_000);
+    const touch = jest.spyOn(engine, 'touch');
+    heartbeat.beat();
+
+    expect(touch.mock.calls).toEqual([['live']]);
+    expect(await lastActive('live')).toBeGreaterThanOrEqual(T0 + 10_000);
+    expect(await lastActive('dead')).toBe(before.dead);
+    expect(await lastActive('bare')).toBe(before.bare);
+  });
+
+  it('beats every HEARTBEAT_INTERVAL_MS once started', async () => {
+    const sink = await connection('c1', 'alice');
+    await moduleRef.init();
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS - 1);
+    expect(sink!.heartbeats).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(sink!.heartbeats).toEqual([T0 + HEARTBEAT_INTERVAL_MS]);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
+    expect(sink!.heartbeats).toHaveLength(2);
+  });
+
+  it('closes every sink with 1001 before shutdown', async () => {
+    const one = await connection('c1', 'alice');
+    const two = await connection('c2', 'bob', false);
+    heartbeat.beforeApplicationShutdown();
+    expect(WS_CLOSE.goingAway).toBe(1001);
+    expect(one!.closedWith).toEqual({ code: 1001, reason: 'server shutting down' });
+    expect(two!.closedWith).toEqual({ code: 1001, reason: 'server shutting down' });
+  });
+
+  it('stops beating on shutdown', async () => {
+    const sink = await connection('c1', 'alice');
+    await moduleRef.init();
+    await moduleRef.close();
+    expect(sink!.closedWith?.code).toBe(1001);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS * 4);
+    expect(sink!.heartbeats).toEqual([]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
