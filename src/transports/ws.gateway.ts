@@ -65,6 +65,12 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     const sink = this.sinks.get(socket);
     if (!sink) return;
     this.sinks.delete(socket);
-    if (this.engine.detach(sink.connId, sink)) await this.connections.expire(sink.connId, WS_CLOSE.normal, 'socket closed');
+    if (!this.engine.detach(sink.connId, sink)) return;
+    try {
+      await this.connections.expire(sink.connId, WS_CLOSE.normal, 'socket closed');
+    } catch (err) {
+      // e.g. Redis unreachable: the connection then expires through the liveness sweep
+      this.logger.warn(`expiring ${sink.connId} after its socket closed failed: ${(err as Error).message}`);
+    }
   }
 }

@@ -106,9 +106,10 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     this.stopped = true;
     clearInterval(this.maintenance);
     try {
-      if (this.isReady()) await this.flushActivity();
+      // dropping the heartbeat key lets another node expire what is left of ours right away
+      if (this.isReady()) await this.redis.del(this.keys.node(this.nodeId));
     } catch {
-      // best effort: the node's connections expire through the dead-node sweep otherwise
+      // best effort: the key expires by itself otherwise
     }
     this.redis.disconnect();
     this.subscriber.disconnect();
