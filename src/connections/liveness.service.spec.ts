@@ -77,7 +77,7 @@ describe(LivenessService.name, () => {
     connections = moduleRef.get(ConnectionsService);
   });
   afterEach(() => {
-    liveness.onApplicationShutdown();
+    liveness.beforeApplicationShutdown();
     jest.useRealTimers();
   });
 

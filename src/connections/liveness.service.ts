@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
 import { ConnectionsService } from './connections.service';
@@ -13,7 +13,7 @@ const FORGET_USERS_AFTER_MS = 24 * 3600 * 1000;
  * gc_channels_after. One shared timer each, cleared on shutdown.
  */
 @Injectable()
-export class LivenessService implements OnModuleInit, OnApplicationShutdown {
+export class LivenessService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LivenessService.name);
   private timers: NodeJS.Timeout[] = [];
   private sweeping = false;
@@ -31,7 +31,7 @@ export class LivenessService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
   }

@@ -9,6 +9,7 @@ import type { StoredEvent } from './types';
 export class OutboundEvent {
   private cachedJson?: string;
   private cachedFrame?: string;
+  private cachedFrameBytes?: Buffer;
 
   constructor(
     readonly event: StoredEvent,
@@ -23,5 +24,10 @@ export class OutboundEvent {
   /** A WebSocket frame: a JSON list holding this one event. */
   get frame(): string {
     return (this.cachedFrame ??= `[${this.json}]`);
+  }
+
+  /** The frame as UTF-8 bytes, encoded once for every socket it is written to. */
+  get frameBytes(): Buffer {
+    return (this.cachedFrameBytes ??= Buffer.from(this.frame));
   }
 }

@@ -3,7 +3,8 @@ import { WS_CLOSE } from '../engine/close-codes';
 import type { OutboundEvent } from '../engine/outbound-event';
 import type { Sink } from '../engine/sink';
 
-const HEARTBEAT_FRAME = '[]';
+const HEARTBEAT_FRAME = Buffer.from('[]');
+const TEXT = { binary: false };
 
 /** A connection's WebSocket: every event is one frame `[event]`, the same bytes for every recipient. */
 export class WebSocketSink implements Sink {
@@ -28,7 +29,7 @@ export class WebSocketSink implements Sink {
   }
 
   deliver(event: OutboundEvent): void {
-    this.write(event.frame);
+    this.write(event.frameBytes);
   }
 
   close(code: number, reason: string): void {
@@ -49,13 +50,14 @@ export class WebSocketSink implements Sink {
     return true;
   }
 
-  private write(frame: string): void {
+  /** Text frames from bytes encoded once per event (ws would otherwise encode the string per socket). */
+  private write(frame: Buffer): void {
     if (!this.open) return;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       // a slow reader must not hold memory for everyone else
       this.socket.close(WS_CLOSE.slowConsumer, 'too far behind');
       return;
     }
-    this.socket.send(frame);
+    this.socket.send(frame, TEXT);
   }
 }
