@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
@@ -109,6 +110,18 @@ export async function ok(t: TestApp, method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
 }
 
 export const uniq = (prefix = 'u') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A free loopback port (for servers the tests start as separate processes). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
 
 /** Waits until the server has attached a transport to the connection (attach is asynchronous on Redis). */
 export async function attached(t: TestApp, connId: string): Promise<void> {

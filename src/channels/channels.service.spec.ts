@@ -1,53 +1,15 @@
 import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { Settings } from '../config/settings';
-import { ConnectionsService, type ConnectCommand } from '../connections/connections.service';
-import { Engine } from '../engine/engine';
-import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
+import type { ConnectCommand, ConnectionsService } from '../connections/connections.service';
+import type { MemoryEngine } from '../engine/memory/memory-engine';
 import type { ChannelSettings } from '../engine/types';
-import { MessagesService } from '../messages/messages.service';
-import { UsersService } from '../users/users.service';
+import { connectCommand, INFO } from '../testing/connect-command';
+import { attachRecordingSink } from '../testing/recording-sink';
+import { createServiceFixture } from '../testing/service-fixture';
 import { ChannelsService } from './channels.service';
-import type { InfoOptions } from './info.dto';
 
 const T0 = Date.UTC(2026, 0, 1);
-const INFO: InfoOptions = { includeHistory: false, includeUsers: true, excludeChannels: [], returnPublicState: false };
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly events: OutboundEvent[] = [];
-  closedWith?: { code: number; reason: string };
-
-  constructor(readonly connId: string) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-
-  /** Presence events received, as [user, action] pairs. */
-  get presence(): [unknown, unknown][] {
-    return this.received
-      .filter((e) => e.type === 'presence')
-      .map((e) => [e.user, (e.message as { action: string }).action]);
-  }
-}
 
 describe(ChannelsService.name, () => {
   let engine: MemoryEngine;
@@ -60,33 +22,19 @@ describe(ChannelsService.name, () => {
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0 });
-    engine = new MemoryEngine();
-    const moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: Engine, useValue: engine },
-        { provide: Settings, useValue: Settings.load({}) },
-        UsersService,
-        ChannelsService,
-        ConnectionsService,
-        MessagesService,
-      ],
-    }).compile();
-    channels = moduleRef.get(ChannelsService);
-    connections = moduleRef.get(ConnectionsService);
+    ({ engine, channels, connections } = await createServiceFixture());
   });
   afterEach(() => {
     jest.useRealTimers();
   });
 
   const connect = (username: string, connId: string, channelNames: string[] = [], fields: Partial<ConnectCommand> = {}) =>
-    connections.connect({ username, connId, channels: channelNames, channelConfigs: {}, info: INFO, ...fields });
+    connections.connect(connectCommand({ username, connId, channels: channelNames, ...fields }));
 
   /** A connection of `username` in `channelNames` with a recording sink attached. */
   async function attached(username: string, connId: string, channelNames: string[] = [], fields: Partial<ConnectCommand> = {}) {
     await connect(username, connId, channelNames, fields);
-    const sink = new RecordingSink(connId);
-    await engine.attach(connId, sink);
-    return sink;
+    return attachRecordingSink(engine, connId);
   }
 
   const configure = (settings: Partial<ChannelSettings>, name = 'room') => engine.configureChannels({ [name]: settings });

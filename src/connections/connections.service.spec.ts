@@ -1,57 +1,16 @@
 import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ChannelsService } from '../channels/channels.service';
-import type { InfoOptions } from '../channels/info.dto';
 import { RequestValidationError } from '../common/validation/request-validation.error';
-import { Settings } from '../config/settings';
 import { WS_CLOSE } from '../engine/close-codes';
-import { Engine } from '../engine/engine';
-import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
-import { MessagesService } from '../messages/messages.service';
-import { UsersService } from '../users/users.service';
+import type { MemoryEngine } from '../engine/memory/memory-engine';
+import { connectCommand, INFO } from '../testing/connect-command';
+import { rejection } from '../testing/rejection';
+import { attachRecordingSink, type RecordingSink } from '../testing/recording-sink';
+import { createServiceFixture } from '../testing/service-fixture';
 import { ConnectionsService, type ConnectCommand } from './connections.service';
 
 const T0 = Date.UTC(2026, 0, 1);
-const INFO: InfoOptions = { includeHistory: false, includeUsers: true, excludeChannels: [], returnPublicState: false };
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly events: OutboundEvent[] = [];
-  closedWith?: { code: number; reason: string };
-
-  constructor(readonly connId: string) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe(ConnectionsService.name, () => {
   let engine: MemoryEngine;
@@ -63,32 +22,18 @@ describe(ConnectionsService.name, () => {
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0 });
-    engine = new MemoryEngine();
-    const moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: Engine, useValue: engine },
-        { provide: Settings, useValue: Settings.load({}) },
-        UsersService,
-        ChannelsService,
-        ConnectionsService,
-        MessagesService,
-      ],
-    }).compile();
-    connections = moduleRef.get(ConnectionsService);
+    ({ engine, connections } = await createServiceFixture());
   });
   afterEach(() => {
     jest.useRealTimers();
   });
 
-  const connect = (fields: Partial<ConnectCommand> & { username: string }) =>
-    connections.connect({ channels: [], channelConfigs: {}, info: INFO, ...fields });
+  const connect = (fields: Partial<ConnectCommand> & { username: string }) => connections.connect(connectCommand(fields));
 
   /** A connection of `username` in `channels` with a recording sink attached. */
   async function attached(connId: string, username: string, channels: string[] = []): Promise<RecordingSink> {
     await connect({ username, connId, channels });
-    const sink = new RecordingSink(connId);
-    await engine.attach(connId, sink);
-    return sink;
+    return attachRecordingSink(engine, connId);
   }
 
   describe('connect', () => {

@@ -1,50 +1,19 @@
 import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { ChannelsService } from '../channels/channels.service';
-import type { InfoOptions } from '../channels/info.dto';
-import { Settings } from '../config/settings';
+import type { TestingModule } from '@nestjs/testing';
 import { WS_CLOSE } from '../engine/close-codes';
-import { Engine } from '../engine/engine';
-import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
-import { MessagesService } from '../messages/messages.service';
-import { UsersService } from '../users/users.service';
-import { ConnectionsService } from './connections.service';
+import type { MemoryEngine } from '../engine/memory/memory-engine';
+import { connectCommand, INFO } from '../testing/connect-command';
+import { attachRecordingSink } from '../testing/recording-sink';
+import { createServiceFixture } from '../testing/service-fixture';
+import type { ConnectionsService } from './connections.service';
 import { LivenessService } from './liveness.service';
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY_MS = 24 * 3600 * 1000;
 const GC_CONNS_AFTER_S = 30;
 const GC_CHANNELS_AFTER_S = 3600;
-const INFO: InfoOptions = { includeHistory: false, includeUsers: true, excludeChannels: [], returnPublicState: false };
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly events: OutboundEvent[] = [];
-  closedWith?: { code: number; reason: string };
-
-  constructor(readonly connId: string) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-}
 
 describe(LivenessService.name, () => {
   let engine: MemoryEngine;
@@ -58,23 +27,11 @@ describe(LivenessService.name, () => {
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0 });
-    engine = new MemoryEngine();
-    moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: Engine, useValue: engine },
-        {
-          provide: Settings,
-          useValue: Settings.load({ overrides: { gc_conns_after: GC_CONNS_AFTER_S, gc_channels_after: GC_CHANNELS_AFTER_S } }),
-        },
-        UsersService,
-        ChannelsService,
-        ConnectionsService,
-        MessagesService,
-        LivenessService,
-      ],
-    }).compile();
+    ({ engine, moduleRef, connections } = await createServiceFixture({
+      settings: { gc_conns_after: GC_CONNS_AFTER_S, gc_channels_after: GC_CHANNELS_AFTER_S },
+      providers: [LivenessService],
+    }));
     liveness = moduleRef.get(LivenessService);
-    connections = moduleRef.get(ConnectionsService);
   });
   afterEach(() => {
     liveness.beforeApplicationShutdown();
@@ -82,13 +39,11 @@ describe(LivenessService.name, () => {
   });
 
   const connect = (username: string, connId: string, channels: string[] = []) =>
-    connections.connect({ username, connId, channels, channelConfigs: {}, info: INFO });
+    connections.connect(connectCommand({ username, connId, channels }));
 
   async function attached(username: string, connId: string, channels: string[] = []) {
     await connect(username, connId, channels);
-    const sink = new RecordingSink(connId);
-    await engine.attach(connId, sink);
-    return sink;
+    return attachRecordingSink(engine, connId);
   }
 
   describe('expireIdleConnections', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { normalizeTimestamp, nowTimestamp } from '../common/validation/timestamp';
 import type { PublishPolicy } from '../engine/engine';
 import type { StoredEvent } from '../engine/types';
-import type { MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
+import type { DeliveryDto, MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
 
 /** What POST /message answers for one accepted message: the input with defaults filled in. */
 export type AcceptedMessage = Record<string, unknown> & {
@@ -26,16 +26,23 @@ export const MESSAGE_POLICY: PublishPolicy = {
 /** A message is routed when it names a channel or private recipients; others are dropped. */
 export const isRoutable = (m: { channel?: string | null; pm_users?: string[] }) => Boolean(m.channel) || Boolean(m.pm_users?.length);
 
-export function acceptMessage(dto: MessageDto): AcceptedMessage {
+/** The item with its delivery fields defaulted (no channel, nobody singled out or excluded, history kept). */
+function withDeliveryDefaults<T extends DeliveryDto>(dto: T) {
   return {
     ...dto,
-    uuid: dto.uuid ?? randomUUID(),
-    timestamp: dto.timestamp ? normalizeTimestamp(dto.timestamp)! : nowTimestamp(),
-    user: dto.user,
     channel: dto.channel ?? null,
     pm_users: dto.pm_users ?? [],
     exclude_users: dto.exclude_users ?? [],
     no_history: dto.no_history ?? false,
+  };
+}
+
+export function acceptMessage(dto: MessageDto): AcceptedMessage {
+  return {
+    ...withDeliveryDefaults(dto),
+    uuid: dto.uuid ?? randomUUID(),
+    timestamp: dto.timestamp ? normalizeTimestamp(dto.timestamp)! : nowTimestamp(),
+    user: dto.user,
     edited: null,
   };
 }
@@ -49,11 +56,7 @@ export type AcceptedEdit = ReturnType<typeof acceptEdit>;
 
 export function acceptEdit(dto: MessageEditDto) {
   return {
-    ...dto,
-    channel: dto.channel ?? null,
-    pm_users: dto.pm_users ?? [],
-    exclude_users: dto.exclude_users ?? [],
-    no_history: dto.no_history ?? false,
+    ...withDeliveryDefaults(dto),
     ...(dto.timestamp !== undefined && { timestamp: normalizeTimestamp(dto.timestamp)! }),
     edited: dto.edited ? normalizeTimestamp(dto.edited)! : nowTimestamp(),
   };
@@ -76,13 +79,7 @@ export function editEvent(edit: AcceptedEdit): StoredEvent {
 export type AcceptedDelete = ReturnType<typeof acceptDelete>;
 
 export function acceptDelete(dto: MessageDeleteDto) {
-  return {
-    ...dto,
-    channel: dto.channel ?? null,
-    pm_users: dto.pm_users ?? [],
-    exclude_users: dto.exclude_users ?? [],
-    no_history: dto.no_history ?? false,
-  };
+  return withDeliveryDefaults(dto);
 }
 
 export function deleteEvent(deletion: AcceptedDelete): StoredEvent {

@@ -1,53 +1,20 @@
 import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ChannelsService } from '../channels/channels.service';
-import type { InfoOptions } from '../channels/info.dto';
-import { Settings } from '../config/settings';
-import { ConnectionsService } from '../connections/connections.service';
-import { Engine } from '../engine/engine';
-import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
+import type { ConnectionsService } from '../connections/connections.service';
+import type { MemoryEngine } from '../engine/memory/memory-engine';
 import type { ChannelSettings, StoredEvent } from '../engine/types';
-import { UsersService } from '../users/users.service';
+import { connectCommand } from '../testing/connect-command';
+import { attachRecordingSink, RecordingSink } from '../testing/recording-sink';
+import { createServiceFixture } from '../testing/service-fixture';
 import type { MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
 import { MessagesService } from './messages.service';
 
 const T0 = Date.UTC(2026, 0, 1);
 const T0_TEXT = '2026-01-01T00:00:00+00:00';
-const INFO: InfoOptions = { includeHistory: false, includeUsers: true, excludeChannels: [], returnPublicState: false };
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const U1 = '11111111-1111-4111-8111-111111111111';
 const U2 = '22222222-2222-4222-8222-222222222222';
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly events: OutboundEvent[] = [];
-
-  constructor(readonly connId: string) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(): void {}
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-
-  /** [type, uuid] of each event received. */
-  get seen(): [unknown, unknown][] {
-    return this.received.map((e) => [e.type, e.uuid]);
-  }
-}
 
 const msg = (fields: Partial<MessageDto>): MessageDto => ({ user: 'sender', message: { text: 'hi' }, ...fields }) as MessageDto;
 
@@ -62,29 +29,15 @@ describe(MessagesService.name, () => {
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0 });
-    engine = new MemoryEngine();
-    const moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: Engine, useValue: engine },
-        { provide: Settings, useValue: Settings.load({}) },
-        UsersService,
-        ChannelsService,
-        ConnectionsService,
-        MessagesService,
-      ],
-    }).compile();
-    messages = moduleRef.get(MessagesService);
-    connections = moduleRef.get(ConnectionsService);
+    ({ engine, messages, connections } = await createServiceFixture());
   });
   afterEach(() => {
     jest.useRealTimers();
   });
 
   async function attached(username: string, connId: string, channels: string[] = []) {
-    await connections.connect({ username, connId, channels, channelConfigs: {}, info: INFO });
-    const sink = new RecordingSink(connId);
-    await engine.attach(connId, sink);
-    return sink;
+    await connections.connect(connectCommand({ username, connId, channels }));
+    return attachRecordingSink(engine, connId);
   }
 
   const configure = (name: string, settings: Partial<ChannelSettings>) => engine.configureChannels({ [name]: settings });

@@ -4,34 +4,10 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
 import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
+import { attachRecordingSink, type RecordingSink } from '../testing/recording-sink';
 import { HEARTBEAT_INTERVAL_MS, HeartbeatService } from './heartbeat.service';
 
 const T0 = Date.UTC(2026, 0, 1);
-
-/** A transport that records heartbeats and closes; `alive` is what its heartbeat answers. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly heartbeats: number[] = [];
-  closedWith?: { code: number; reason: string };
-
-  constructor(
-    readonly connId: string,
-    private readonly alive = true,
-  ) {}
-
-  deliver(_event: OutboundEvent): void {}
-
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  heartbeat(now: number): boolean {
-    this.heartbeats.push(now);
-    return this.alive;
-  }
-}
 
 describe(HeartbeatService.name, () => {
   let engine: MemoryEngine;
@@ -56,9 +32,7 @@ describe(HeartbeatService.name, () => {
     await engine.updateUser(username, (current) => current ?? { username, state: {}, publicKeys: [], lastActive: Date.now() });
     await engine.openConnection(connId, username);
     if (alive === null) return undefined;
-    const sink = new RecordingSink(connId, alive);
-    await engine.attach(connId, sink);
-    return sink;
+    return attachRecordingSink(engine, connId, { alive });
   }
 
   const lastActive = async (connId: string) => (await engine.getConnection(connId))!.lastActive;

@@ -1,52 +1,16 @@
 import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ChannelsService } from '../channels/channels.service';
-import type { InfoOptions } from '../channels/info.dto';
 import { RequestValidationError } from '../common/validation/request-validation.error';
-import { Settings } from '../config/settings';
-import { ConnectionsService, type ConnectCommand } from '../connections/connections.service';
-import { Engine } from '../engine/engine';
-import { MemoryEngine } from '../engine/memory/memory-engine';
-import type { OutboundEvent } from '../engine/outbound-event';
-import type { Sink } from '../engine/sink';
-import { MessagesService } from '../messages/messages.service';
+import type { ConnectCommand, ConnectionsService } from '../connections/connections.service';
+import type { MemoryEngine } from '../engine/memory/memory-engine';
+import { connectCommand } from '../testing/connect-command';
+import { rejection } from '../testing/rejection';
+import { attachRecordingSink } from '../testing/recording-sink';
+import { createServiceFixture } from '../testing/service-fixture';
 import { UsersService } from './users.service';
 
 const T0 = Date.UTC(2026, 0, 1);
-const INFO: InfoOptions = { includeHistory: false, includeUsers: true, excludeChannels: [], returnPublicState: false };
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly kind = 'websocket' as const;
-  readonly events: OutboundEvent[] = [];
-
-  constructor(readonly connId: string) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(): void {}
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe(UsersService.name, () => {
   let engine: MemoryEngine;
@@ -59,29 +23,15 @@ describe(UsersService.name, () => {
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0 });
-    engine = new MemoryEngine();
-    const moduleRef = await Test.createTestingModule({
-      providers: [
-        { provide: Engine, useValue: engine },
-        { provide: Settings, useValue: Settings.load({}) },
-        UsersService,
-        ChannelsService,
-        ConnectionsService,
-        MessagesService,
-      ],
-    }).compile();
-    users = moduleRef.get(UsersService);
-    connections = moduleRef.get(ConnectionsService);
+    ({ engine, users, connections } = await createServiceFixture());
   });
   afterEach(() => {
     jest.useRealTimers();
   });
 
   async function attached(username: string, connId: string, channels: string[], fields: Partial<ConnectCommand> = {}) {
-    await connections.connect({ username, connId, channels, channelConfigs: {}, info: INFO, ...fields });
-    const sink = new RecordingSink(connId);
-    await engine.attach(connId, sink);
-    return sink;
+    await connections.connect(connectCommand({ username, connId, channels, ...fields }));
+    return attachRecordingSink(engine, connId);
   }
 
   /** alice (public key nick) in loud (notify_state) and quiet; bob watching both; carol in another notifying channel. */

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { api, attached, connect, dropRedisPrefix, ok, REDIS_URL, SECRET, send, sign, startApp, uniq, WsClient, type TestApp } from '../helpers';
+import { api, attached, connect, dropRedisPrefix, freePort, ok, REDIS_URL, SECRET, send, sign, startApp, uniq, WsClient, type TestApp } from '../helpers';
 
 /** Several nodes on one Redis act as one server. */
 describe('Multi-node on Redis', () => {
@@ -178,15 +177,4 @@ async function waitReady(port: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the child node did not become ready');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }

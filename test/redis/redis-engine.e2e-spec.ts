@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { api, connect, dropRedisPrefix, REDIS_URL, startApp, uniq, type TestApp } from '../helpers';
+import { api, connect, dropRedisPrefix, freePort, REDIS_URL, startApp, uniq, type TestApp } from '../helpers';
 
 describe('Redis engine specifics', () => {
   const prefix = `cstest:spec:${randomUUID().slice(0, 8)}:`;
@@ -72,14 +71,3 @@ describe('Redis unavailable', () => {
     }
   }, 30_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

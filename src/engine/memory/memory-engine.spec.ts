@@ -2,43 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { WS_CLOSE } from '../close-codes';
 import { FRAMES_ONLY, type PublishPolicy } from '../engine';
 import { OutboundEvent } from '../outbound-event';
-import type { Sink } from '../sink';
 import { DEFAULT_CHANNEL_SETTINGS, type StoredEvent } from '../types';
+import { attachRecordingSink, RecordingSink } from '../../testing/recording-sink';
 import { MemoryEngine } from './memory-engine';
 
 const T0 = Date.UTC(2026, 0, 1);
-
-/** A transport that records what it is given. */
-class RecordingSink implements Sink {
-  readonly events: OutboundEvent[] = [];
-  closedWith?: { code: number; reason: string };
-
-  constructor(
-    readonly connId: string,
-    readonly kind: 'websocket' | 'long-poll' = 'websocket',
-  ) {}
-
-  deliver(event: OutboundEvent): void {
-    this.events.push(event);
-  }
-
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-
-  heartbeat(): boolean {
-    return true;
-  }
-
-  /** What the client received, parsed. */
-  get received(): Record<string, unknown>[] {
-    return this.events.map((e) => JSON.parse(e.json) as Record<string, unknown>);
-  }
-
-  get uuids(): string[] {
-    return this.received.map((e) => e.uuid as string);
-  }
-}
 
 let serial = 0;
 const message = (fields: Partial<StoredEvent> = {}): StoredEvent => ({
@@ -85,9 +53,7 @@ describe(MemoryEngine.name, () => {
   /** A connection with a recording sink attached. */
   async function attached(connId: string, username: string, channels: string[] = [], kind?: RecordingSink['kind']) {
     await connect(connId, username, channels);
-    const sink = new RecordingSink(connId, kind);
-    await engine.attach(connId, sink);
-    return sink;
+    return attachRecordingSink(engine, connId, { kind });
   }
 
   describe('connections', () => {
@@ -287,9 +253,9 @@ describe(MemoryEngine.name, () => {
     it('does not repeat catch-up frames on a later attach', async () => {
       await connect('c1', 'alice', ['room']);
       await engine.publishToChannel('room', message({ uuid: 'once' }), HISTORY);
-      const first = new RecordingSink('c1', 'long-poll');
+      const first = new RecordingSink('c1', { kind: 'long-poll' });
       await engine.attach('c1', first);
-      const second = new RecordingSink('c1', 'long-poll');
+      const second = new RecordingSink('c1', { kind: 'long-poll' });
       await engine.attach('c1', second);
       expect(first.uuids).toEqual(['once']);
       expect(second.uuids).toEqual([]);
