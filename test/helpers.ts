@@ -130,6 +130,13 @@ export async function attached(t: TestApp, connId: string): Promise<void> {
   if (!engine.sinkOf(connId)) throw new Error(`connection ${connId} never attached`);
 }
 
+/** Waits until the server has seen the connection's transport end. */
+export async function detached(t: TestApp, connId: string): Promise<void> {
+  const engine = t.app.get(Engine);
+  for (let i = 0; i < 200 && engine.sinkOf(connId); i++) await new Promise((r) => setTimeout(r, 10));
+  if (engine.sinkOf(connId)) throw new Error(`connection ${connId} still has a transport`);
+}
+
 export async function connect(t: TestApp, username = uniq('user'), channels: string[] = [], extra: object = {}) {
   return ok(t, 'POST', '/connect', { username, channels, ...extra });
 }

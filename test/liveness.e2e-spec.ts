@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LivenessService } from '../src/connections/liveness.service';
 import { HeartbeatService } from '../src/transports/heartbeat.service';
-import { api, attached, connect, itOn, ok, startApp, uniq, WsClient, type TestApp } from './helpers';
+import { api, attached, connect, detached, itOn, ok, startApp, uniq, WsClient, type TestApp } from './helpers';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -56,7 +56,8 @@ describe('Liveness: expiry and forgetting', () => {
     await attached(t, conn.conn_id);
     t.app.get(HeartbeatService).beat(Date.now() + 31_000);
     expect(await ws.closed).toBe(1006);
-    await ws.until(() => true);
+    await detached(t, conn.conn_id);
+    await liveness.expireIdleConnections(Date.now() + t.settings.resume_grace * 1000 + 1);
     expect(await known(conn.conn_id)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { LivenessService } from '../src/connections/liveness.service';
 import { HeartbeatService } from '../src/transports/heartbeat.service';
-import { api, attached, connect, ok, send, startApp, uniq, WsClient, type TestApp } from './helpers';
+import { api, attached, connect, detached, ok, send, startApp, uniq, WsClient, type TestApp } from './helpers';
 
 const DELIVERED_KEYS = ['catchup', 'channel', 'edited', 'message', 'timestamp', 'type', 'user', 'uuid'];
 
@@ -258,12 +259,17 @@ describe('Real-time delivery over WebSocket', () => {
       await ws.expectOnlySentinel(t, user);
     });
 
-    it('ends the connection when its socket closes: the user parts and the conn_id is forgotten', async () => {
+    it('ends the connection once the resume grace has passed after its socket closed: the user parts and the conn_id is forgotten', async () => {
       const chan = uniq('chan');
       const watcher = await listen([chan], { channel_configs: { [chan]: { notify_presence: true } } });
       const leaver = await listen([chan]);
       await watcher.ws.nextEvents(1);
+      await attached(t, leaver.conn.conn_id);
       leaver.ws.close();
+      await leaver.ws.closed;
+      await detached(t, leaver.conn.conn_id);
+      await watcher.ws.expectOnlySentinel(t, watcher.username); // still within the grace period: no parted yet
+      await t.app.get(LivenessService).expireIdleConnections(Date.now() + t.settings.resume_grace * 1000 + 1);
       const [parted] = await watcher.ws.nextEvents(1);
       expect(parted).toMatchObject({ type: 'presence', user: leaver.username, message: { action: 'parted' } });
       const res = await api(t, 'POST', '/subscribe', { conn_id: leaver.conn.conn_id, channels: ['x'] });

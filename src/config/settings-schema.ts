@@ -126,6 +126,8 @@ export const SETTINGS = {
   gc_conns_after: number(30, 'Seconds without transport activity after which a connection expires.', 1, 86400 * 7),
   gc_channels_after: number(259200, 'Seconds after which an empty, idle channel is removed.', 1, 86400 * 3650),
   wake_connections_after: number(5, 'Seconds a long poll is held before it answers [] .', 0.1, 600),
+  resume_grace: number(2, 'Seconds a connection whose socket dropped stays resumable (no parted/joined if it comes back in time); 0 = end it at once, as the original.', 0, 3600),
+  recovery_max_events: number(100, 'Most events replayed to recover one stream (channel or private) on resume; beyond that the client gets recovery: false.', 0, 100000, true),
   engine: oneOf('memory', 'Where state lives: memory (one node, nothing to install) or redis (any number of nodes sharing one Redis).', [
     'memory',
     'redis',

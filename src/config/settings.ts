@@ -44,6 +44,8 @@ export class Settings implements Readonly<SettingValues> {
   readonly gc_conns_after!: number;
   readonly gc_channels_after!: number;
   readonly wake_connections_after!: number;
+  readonly resume_grace!: number;
+  readonly recovery_max_events!: number;
   readonly engine!: SettingValues['engine'];
   readonly redis_url!: string;
   readonly redis_prefix!: string;

@@ -36,9 +36,9 @@ export class LivenessService implements OnModuleInit, BeforeApplicationShutdown 
     this.timers = [];
   }
 
-  /** Expires every connection idle for longer than gc_conns_after; returns how many. */
+  /** Expires every connection idle for longer than gc_conns_after, or dropped longer than resume_grace ago; returns how many. */
   async expireIdleConnections(now = Date.now()): Promise<number> {
-    const idle = await this.engine.idleConnections(now - this.settings.gc_conns_after * 1000);
+    const idle = await this.engine.idleConnections(now - this.settings.gc_conns_after * 1000, now - this.settings.resume_grace * 1000);
     for (const connId of idle) await this.connections.expire(connId);
     return idle.length;
   }

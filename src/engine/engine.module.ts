@@ -8,13 +8,14 @@ import { RedisEngine } from './redis/redis-engine';
 export function createEngine(settings: Settings): Engine {
   switch (settings.engine) {
     case 'memory':
-      return new MemoryEngine();
+      return new MemoryEngine({ recoveryMaxEvents: settings.recovery_max_events });
     case 'redis':
       return new RedisEngine({
         url: settings.redis_url,
         prefix: settings.redis_prefix,
         gcConnsAfter: settings.gc_conns_after,
         framesTtl: settings.gc_channels_after,
+        recoveryMaxEvents: settings.recovery_max_events,
       });
   }
 }

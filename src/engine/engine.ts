@@ -1,3 +1,4 @@
+import type { Positions } from './positions';
 import type { Sink } from './sink';
 import type {
   ChannelRecord,
@@ -76,8 +77,12 @@ export abstract class Engine {
   abstract leave(connId: string, channel: string): Promise<MembershipChange | undefined>;
   /** Removes the connection from its channels and its user, and closes its transport. */
   abstract removeConnection(connId: string, closeCode: number, closeReason: string): Promise<RemovedConnection | undefined>;
-  /** Connections with no activity since `before` (epoch ms). */
-  abstract idleConnections(before: number): Promise<string[]>;
+  /**
+   * Connections with no activity since `before` (epoch ms), and those whose
+   * transport dropped before `detachedBefore` without another attaching (the
+   * resume grace period).
+   */
+  abstract idleConnections(before: number, detachedBefore?: number): Promise<string[]>;
   abstract forgetIdleUsers(before: number): Promise<number>;
   abstract forgetIdleChannels(before: number): Promise<number>;
 
@@ -91,11 +96,13 @@ export abstract class Engine {
 
   // transports
   /**
-   * Attaches a transport to a connection: catch-up frames newer than the
-   * connection's last activity are delivered to it first, then live events.
+   * Attaches a transport to a connection and delivers what it missed first,
+   * then live events, with no gap and no duplicate: from the client's
+   * `resume` positions where it gave them (or a `recovery` event saying it
+   * cannot), otherwise the frames newer than the connection's last activity.
    * False when the connection is unknown.
    */
-  abstract attach(connId: string, sink: Sink): Promise<boolean>;
+  abstract attach(connId: string, sink: Sink, resume?: Positions): Promise<boolean>;
   /** Detaches the sink if it is still the connection's transport; true when it was. */
   abstract detach(connId: string, sink: Sink): boolean;
   /** The sink currently attached to a connection on this node. */

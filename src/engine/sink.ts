@@ -5,7 +5,7 @@ import type { OutboundEvent } from './outbound-event';
  * engine holds at most one sink per connection.
  */
 export interface Sink {
-  readonly kind: 'websocket' | 'long-poll';
+  readonly kind: 'websocket' | 'long-poll' | 'sse';
   readonly connId: string;
   deliver(event: OutboundEvent): void;
   /** The connection is gone (expired, disconnected, replaced): release the transport. */

@@ -9,6 +9,7 @@ import { isPlainObject } from '../common/validation/validators';
 import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
 import { LongPollSink } from './long-poll.sink';
+import { TransportLifecycle } from './transport-lifecycle.service';
 
 /** A JSONP callback must be a plain (optionally dotted) JavaScript identifier: nothing else is echoed back. */
 const SAFE_CALLBACK = /^[A-Za-z_$][\w$]{0,127}(\.[A-Za-z_$][\w$]{0,127}){0,7}$/;
@@ -19,6 +20,7 @@ export class LongPollController {
   constructor(
     private readonly engine: Engine,
     private readonly settings: Settings,
+    private readonly lifecycle: TransportLifecycle,
   ) {}
 
   @Get('listen')
@@ -28,17 +30,22 @@ export class LongPollController {
   })
   @ApiQuery({ name: 'conn_id', format: 'uuid', required: true })
   @ApiQuery({ name: 'callback', required: false, description: 'JSONP: wraps the answer as callback(...); a JavaScript identifier.' })
+  @ApiQuery({ name: 'since', required: false, description: 'Resume: a position token (see the README); replays exactly the missed events, or sends a recovery event.' })
+  @ApiQuery({ name: 'positions', required: false, description: 'true: events carry offset and epoch of their stream.' })
   @ApiOkResponse({ description: 'A JSON list of events.' })
   @ApiUnauthorizedResponse({ description: 'Unknown conn_id.' })
   @ApiUnprocessableEntityResponse({ description: 'conn_id missing or not a UUID; callback not an identifier.' })
   async listen(@Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {
-    const { connId, callback } = parseListenQuery(query);
+    const { connId, callback, since, positions } = parseListenQuery(query);
+    const resume = this.lifecycle.parseResume(since);
+    if (!resume.ok) throw new RequestValidationError({ since: [resume.message] });
     let sink = this.engine.sinkOf(connId);
     if (sink instanceof LongPollSink && !sink.isClosed) {
       this.engine.touch(connId);
     } else {
-      sink = new LongPollSink(connId);
-      if (!(await this.engine.attach(connId, sink))) throw new ApiError(401, { conn_id: ['Unknown connection'] });
+      // the first poll of a connection (or the first after another transport) catches up
+      sink = new LongPollSink(connId, positions || resume.positions !== undefined);
+      if (!(await this.engine.attach(connId, sink, resume.positions))) throw new ApiError(401, { conn_id: ['Unknown connection'] });
     }
     const poll = sink as LongPollSink;
     reply.raw.once('close', () => {
@@ -64,7 +71,7 @@ export class LongPollController {
   }
 }
 
-function parseListenQuery(query: unknown): { connId: string; callback?: string } {
+function parseListenQuery(query: unknown): { connId: string; callback?: string; since?: unknown; positions: boolean } {
   const q = isPlainObject(query) ? query : {};
   const errors: Record<string, string[]> = {};
   const connId = normalizeUuid(q.conn_id);
@@ -75,5 +82,5 @@ function parseListenQuery(query: unknown): { connId: string; callback?: string }
     errors.callback = ['Must be a JavaScript identifier (letters, digits, _, $ and dots).'];
   }
   if (Object.keys(errors).length) throw new RequestValidationError(errors);
-  return { connId: connId!, callback: callback as string | undefined };
+  return { connId: connId!, callback: callback as string | undefined, since: q.since, positions: q.positions === 'true' || q.positions === '1' };
 }

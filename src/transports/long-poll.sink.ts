@@ -23,7 +23,11 @@ export class LongPollSink implements Sink {
   private closed = false;
   dropped = 0;
 
-  constructor(readonly connId: string) {}
+  constructor(
+    readonly connId: string,
+    /** The client asked for stream positions (offset, epoch) on every event. */
+    private readonly positions = false,
+  ) {}
 
   get isClosed(): boolean {
     return this.closed;
@@ -31,7 +35,7 @@ export class LongPollSink implements Sink {
 
   deliver(event: OutboundEvent): void {
     if (this.closed) return;
-    this.buffer.push(event.json);
+    this.buffer.push(this.positions ? event.positionedJson : event.json);
     if (this.buffer.length > LONG_POLL_BUFFER_LIMIT) {
       this.buffer.shift();
       this.dropped++;

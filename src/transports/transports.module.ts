@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { HeartbeatService } from './heartbeat.service';
 import { LongPollController } from './long-poll.controller';
+import { SseController } from './sse.controller';
+import { TransportLifecycle } from './transport-lifecycle.service';
 import { WsGateway } from './ws.gateway';
 
 @Module({
   imports: [ConnectionsModule],
-  controllers: [LongPollController],
-  providers: [WsGateway, HeartbeatService],
+  controllers: [LongPollController, SseController],
+  providers: [WsGateway, HeartbeatService, TransportLifecycle],
 })
 export class TransportsModule {}

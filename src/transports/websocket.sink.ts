@@ -16,6 +16,8 @@ export class WebSocketSink implements Sink {
     readonly connId: string,
     private readonly socket: WebSocket,
     private readonly limits: { maxBufferedBytes: number; deadAfterMs: number },
+    /** The client asked for stream positions (offset, epoch) on every event. */
+    private readonly positions = false,
   ) {
     socket.on('pong', () => this.markSeen());
   }
@@ -29,7 +31,7 @@ export class WebSocketSink implements Sink {
   }
 
   deliver(event: OutboundEvent): void {
-    this.write(event.frameBytes);
+    this.write(this.positions ? event.positionedFrameBytes : event.frameBytes);
   }
 
   close(code: number, reason: string): void {

@@ -4,10 +4,12 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { normalizeUuid } from '../common/validation/uuid';
 import { Settings } from '../config/settings';
-import { ConnectionsService } from '../connections/connections.service';
 import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
+import { TransportLifecycle } from './transport-lifecycle.service';
 import { WebSocketSink } from './websocket.sink';
+
+const isTrue = (v: string | null) => v === '1' || v === 'true';
 
 /** Beyond this many bytes queued for one socket, the reader is too slow and is dropped. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -25,28 +27,36 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   constructor(
     private readonly engine: Engine,
-    private readonly connections: ConnectionsService,
+    private readonly lifecycle: TransportLifecycle,
     private readonly settings: Settings,
   ) {}
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
-    const raw = new URL(request.url ?? '/', 'http://localhost').searchParams.get('conn_id');
-    const connId = normalizeUuid(raw);
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+    const connId = normalizeUuid(query.get('conn_id'));
     if (!connId) {
       socket.close(WS_CLOSE.badConnId, 'conn_id missing or not a UUID');
       return;
     }
-    const sink = new WebSocketSink(connId, socket, {
-      maxBufferedBytes: MAX_BUFFERED_BYTES,
-      deadAfterMs: this.settings.gc_conns_after * 1000,
-    });
+    const resume = this.lifecycle.parseResume(query.get('since'));
+    if (!resume.ok) {
+      socket.close(WS_CLOSE.badConnId, 'since is not a position token');
+      return;
+    }
+    const positions = resume.positions !== undefined || isTrue(query.get('positions'));
+    const sink = new WebSocketSink(
+      connId,
+      socket,
+      { maxBufferedBytes: MAX_BUFFERED_BYTES, deadAfterMs: this.settings.gc_conns_after * 1000 },
+      positions,
+    );
     this.sinks.set(socket, sink);
     socket.on('message', () => {
       sink.markSeen();
       this.engine.touch(connId);
     });
     try {
-      if (!(await this.engine.attach(connId, sink))) {
+      if (!(await this.engine.attach(connId, sink, resume.positions))) {
         this.sinks.delete(socket);
         socket.close(WS_CLOSE.normal, 'unknown conn_id');
         return;
@@ -60,17 +70,11 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     if (!sink.open) await this.handleDisconnect(socket);
   }
 
-  /** A closed socket ends its connection promptly (users part), unless a newer transport took over. */
+  /** A closed socket ends its connection after the resume grace period, unless a newer transport took over. */
   async handleDisconnect(socket: WebSocket): Promise<void> {
     const sink = this.sinks.get(socket);
     if (!sink) return;
     this.sinks.delete(socket);
-    if (!this.engine.detach(sink.connId, sink)) return;
-    try {
-      await this.connections.expire(sink.connId, WS_CLOSE.normal, 'socket closed');
-    } catch (err) {
-      // e.g. Redis unreachable: the connection then expires through the liveness sweep
-      this.logger.warn(`expiring ${sink.connId} after its socket closed failed: ${(err as Error).message}`);
-    }
+    await this.lifecycle.closed(sink);
   }
 }

@@ -17,8 +17,12 @@ import {
   type StoredEvent,
   type UserRecord,
 } from '../types';
+import { nowTimestamp } from '../../common/validation/timestamp';
+import type { Positions, StreamPosition } from '../positions';
+import { recover, recoveryEvent } from '../recovery';
 import {
   LogicalClock,
+  newEpoch,
   pushBounded,
   type Frame,
   type MemoryChannel,
@@ -27,6 +31,11 @@ import {
 } from './memory-state';
 
 /** Every piece of state in this process's memory: the default engine, needing nothing else. */
+export interface MemoryEngineOptions {
+  /** Most events replayed to recover one stream; beyond it the client is told it cannot recover. */
+  recoveryMaxEvents: number;
+}
+
 export class MemoryEngine extends Engine {
   readonly name = 'memory';
   private readonly node = `${hostname()}:${process.pid}`;
@@ -42,6 +51,10 @@ export class MemoryEngine extends Engine {
   private uniqueMessages = 0;
   private deliveredMessages = 0;
 
+  constructor(private readonly options: MemoryEngineOptions = { recoveryMaxEvents: CHANNEL_FRAMES_KEPT }) {
+    super();
+  }
+
   // ---------------------------------------------------------------- users
 
   async updateUser(
@@ -52,7 +65,7 @@ export class MemoryEngine extends Engine {
     const next = update(entry?.record);
     if (!next) return entry?.record;
     if (entry) entry.record = next;
-    else this.users.set(username, { record: next, connections: new Set(), frames: [] });
+    else this.users.set(username, { record: next, connections: new Set(), frames: [], epoch: newEpoch(), offset: 0 });
     return next;
   }
 
@@ -183,9 +196,12 @@ export class MemoryEngine extends Engine {
     return { connection: record, partedChannels };
   }
 
-  async idleConnections(before: number): Promise<string[]> {
+  async idleConnections(before: number, detachedBefore = before): Promise<string[]> {
     const idle: string[] = [];
-    for (const conn of this.connections.values()) if (conn.lastActive < before) idle.push(conn.connId);
+    for (const conn of this.connections.values()) {
+      const dropped = !conn.sink && conn.detachedAt !== undefined && conn.detachedAt < detachedBefore;
+      if (dropped || conn.lastActive < before) idle.push(conn.connId);
+    }
     return idle;
   }
 
@@ -222,10 +238,11 @@ export class MemoryEngine extends Engine {
     const historySize = policy.historySize(settings, event);
     if (historySize > 0) pushBounded(channel.history, event, historySize);
     const at = this.clock.mark();
-    if (policy.keepFrame(settings)) pushBounded(channel.frames, { at, event }, CHANNEL_FRAMES_KEPT);
+    const offset = ++channel.offset;
+    if (policy.keepFrame(settings)) pushBounded(channel.frames, { at, offset, event }, CHANNEL_FRAMES_KEPT);
     this.touchChannel(channel);
 
-    const outbound = new OutboundEvent(event);
+    const outbound = new OutboundEvent(event, false, { epoch: channel.epoch, offset });
     let delivered = 0;
     for (const [username, conns] of channel.members) {
       if (!isVisibleTo(event, username)) continue;
@@ -238,13 +255,15 @@ export class MemoryEngine extends Engine {
   async publishToUsers(usernames: readonly string[], event: StoredEvent): Promise<void> {
     const isMessage = event.type === 'message';
     if (isMessage) this.uniqueMessages++;
-    const outbound = new OutboundEvent(event);
+    const shared = new OutboundEvent(event);
     const at = this.clock.mark();
     let delivered = 0;
     for (const name of new Set(usernames)) {
       const user = this.users.get(name);
       if (!user) continue;
-      pushBounded(user.frames, { at, event }, USER_FRAMES_KEPT);
+      const offset = ++user.offset;
+      pushBounded(user.frames, { at, offset, event }, USER_FRAMES_KEPT);
+      const outbound = shared.at({ epoch: user.epoch, offset });
       for (const conn of user.connections) if (this.deliver(conn, outbound, at)) delivered++;
     }
     if (isMessage) this.deliveredMessages += delivered;
@@ -262,24 +281,25 @@ export class MemoryEngine extends Engine {
       const channel = this.channels.get(target);
       if (!channel) return;
       removeFirst(channel.history, (e) => e.uuid === uuid);
-      removeFirst(channel.frames, (f) => f.event.uuid === uuid && f.event.type === 'message');
+      markDeleted(channel.frames, uuid);
       return;
     }
     for (const name of target) {
       const user = this.users.get(name);
-      if (user) removeFirst(user.frames, (f) => f.event.uuid === uuid && f.event.type === 'message');
+      if (user) markDeleted(user.frames, uuid);
     }
   }
 
   // ----------------------------------------------------------- transports
 
-  async attach(connId: string, sink: Sink): Promise<boolean> {
+  async attach(connId: string, sink: Sink, resume?: Positions): Promise<boolean> {
     const conn = this.connections.get(connId);
     if (!conn) return false;
     const previous = conn.sink;
     conn.sink = sink;
+    conn.detachedAt = undefined;
     if (previous && previous !== sink) previous.close(WS_CLOSE.replaced, 'replaced by a newer transport');
-    for (const frame of this.catchupFrames(conn)) sink.deliver(new OutboundEvent(frame.event, true));
+    for (const event of this.catchup(conn, resume)) sink.deliver(event);
     conn.lastActive = this.clock.mark();
     return true;
   }
@@ -288,7 +308,7 @@ export class MemoryEngine extends Engine {
     const conn = this.connections.get(connId);
     if (!conn || conn.sink !== sink) return false;
     conn.sink = undefined;
-    conn.lastActive = this.clock.mark();
+    conn.lastActive = conn.detachedAt = this.clock.mark();
     return true;
   }
 
@@ -334,6 +354,8 @@ export class MemoryEngine extends Engine {
       connectionCount: 0,
       history: [],
       frames: [],
+      epoch: newEpoch(),
+      offset: 0,
     };
     this.channels.set(name, channel);
     return channel;
@@ -365,21 +387,40 @@ export class MemoryEngine extends Engine {
     const sink = conn.sink;
     if (!sink) return false;
     sink.deliver(event);
-    if (sink.kind === 'websocket') conn.lastActive = at;
+    if (sink.kind !== 'long-poll') conn.lastActive = at; // written to a live transport
     return true;
   }
 
-  private catchupFrames(conn: MemoryConnection): Frame[] {
+  /**
+   * What a (re)attaching transport missed: per stream, exactly the frames
+   * after the client's position (or a recovery event when that cannot be),
+   * else the frames newer than the connection's last activity; in time order.
+   */
+  private catchup(conn: MemoryConnection, resume: Positions | undefined): OutboundEvent[] {
     const since = conn.lastActive;
     const username = conn.user.record.username;
-    const found: Frame[] = [];
-    for (const name of conn.channels) {
-      for (const frame of this.channels.get(name)!.frames) {
-        if (frame.at > since && isVisibleTo(frame.event, username)) found.push(frame);
+    const found: { at: number; event: OutboundEvent }[] = [];
+    const collect = (stream: { epoch: string; offset: number; frames: Frame[] }, name: string | null, from: StreamPosition | undefined, visible: (e: StoredEvent) => boolean) => {
+      const current = { epoch: stream.epoch, offset: stream.offset };
+      let frames = stream.frames.filter((f) => f.at > since);
+      if (from) {
+        const outcome = recover(current, from, stream.frames, this.options.recoveryMaxEvents);
+        if (!outcome.recovered) {
+          const at = this.clock.mark();
+          found.push({ at, event: new OutboundEvent(recoveryEvent(name, username, outcome.reason, current, nowTimestamp()), true) });
+          return;
+        }
+        frames = outcome.frames as Frame[];
       }
+      for (const f of frames) {
+        if (!f.deleted && visible(f.event)) found.push({ at: f.at, event: new OutboundEvent(f.event, true, { epoch: stream.epoch, offset: f.offset }) });
+      }
+    };
+    for (const name of conn.channels) {
+      collect(this.channels.get(name)!, name, resume?.channels[name], (e) => isVisibleTo(e, username));
     }
-    for (const frame of conn.user.frames) if (frame.at > since) found.push(frame);
-    return found.sort((a, b) => a.at - b.at);
+    collect(conn.user, null, resume?.user, () => true);
+    return found.sort((a, b) => a.at - b.at).map((f) => f.event);
   }
 
   private *storedLists(target: string | readonly string[]): Iterable<StoredEvent[]> {
@@ -404,6 +445,11 @@ export class MemoryEngine extends Engine {
       lastActive: conn.lastActive,
     };
   }
+}
+
+function markDeleted(frames: Frame[], uuid: string): void {
+  const frame = frames.find((f) => !f.deleted && f.event.uuid === uuid && f.event.type === 'message');
+  if (frame) frame.deleted = true;
 }
 
 function removeFirst<T>(list: T[], predicate: (item: T) => boolean): void {

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { Sink } from '../sink';
 import type { ChannelRecord, StoredEvent, UserRecord } from '../types';
 
 /** An event kept for catch-up, with the logical time it was stored at. */
 export interface Frame {
   at: number;
+  /** Place in its stream (channel or user). */
+  offset: number;
   event: StoredEvent;
+  /** A deleted message keeps its place (so recovery sees no gap) but is never replayed. */
+  deleted?: boolean;
 }
 
 export interface MemoryConnection {
@@ -13,12 +18,17 @@ export interface MemoryConnection {
   channels: Set<string>;
   lastActive: number;
   sink?: Sink;
+  /** When its transport dropped; the connection may resume until the grace period ends. */
+  detachedAt?: number;
 }
 
 export interface MemoryUser {
   record: UserRecord;
   connections: Set<MemoryConnection>;
   frames: Frame[];
+  /** The user's private stream: epoch and last offset. */
+  epoch: string;
+  offset: number;
 }
 
 export interface MemoryChannel {
@@ -28,6 +38,8 @@ export interface MemoryChannel {
   connectionCount: number;
   history: StoredEvent[];
   frames: Frame[];
+  epoch: string;
+  offset: number;
 }
 
 /** Appends to a bounded list, dropping the oldest entries. */
@@ -50,3 +62,6 @@ export class LogicalClock {
     return this.last;
   }
 }
+
+/** A new stream epoch: short, random, different after every restart. */
+export const newEpoch = (): string => randomBytes(6).toString('base64url');

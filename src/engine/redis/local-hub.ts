@@ -1,5 +1,6 @@
 import { OutboundEvent } from '../outbound-event';
 import { isVisibleTo } from '../routing';
+import type { StreamPosition } from '../positions';
 import type { Sink } from '../sink';
 import type { StoredEvent } from '../types';
 
@@ -12,6 +13,8 @@ export interface LocalConnection {
   /** lastActive as last written to Redis. */
   flushedActive: number;
   sink?: Sink;
+  /** When its transport dropped; the connection may resume until the grace period ends. */
+  detachedAt?: number;
   /** While catch-up is read, live events wait here (null when live). */
   pending: { event: OutboundEvent; at: number }[] | null;
 }
@@ -79,17 +82,17 @@ export class LocalHub {
   }
 
   /** A channel event from pub/sub: one serialisation, written to every local member allowed to see it. */
-  deliverToChannel(channel: string, event: StoredEvent, at: number): void {
+  deliverToChannel(channel: string, event: StoredEvent, at: number, position?: StreamPosition): void {
     const members = this.byChannel.get(channel);
     if (!members) return;
-    const outbound = new OutboundEvent(event);
+    const outbound = new OutboundEvent(event, false, position);
     for (const conn of members) if (isVisibleTo(event, conn.username)) this.deliver(conn, outbound, at);
   }
 
-  deliverToUser(username: string, event: StoredEvent, at: number): void {
+  deliverToUser(username: string, event: StoredEvent, at: number, position?: StreamPosition): void {
     const conns = this.byUser.get(username);
     if (!conns) return;
-    const outbound = new OutboundEvent(event);
+    const outbound = new OutboundEvent(event, false, position);
     for (const conn of conns) this.deliver(conn, outbound, at);
   }
 
@@ -102,7 +105,7 @@ export class LocalHub {
     if (!sink) return;
     sink.deliver(event);
     if (event.event.type === 'message') this.delivered++;
-    if (sink.kind === 'websocket') conn.lastActive = Math.max(conn.lastActive, at);
+    if (sink.kind !== 'long-poll') conn.lastActive = Math.max(conn.lastActive, at); // written to a live transport
   }
 
   channelsWithMembers(): string[] {

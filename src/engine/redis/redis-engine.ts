@@ -5,7 +5,10 @@ import { hostname } from 'node:os';
 import { WS_CLOSE } from '../close-codes';
 import { Engine, type OpenedConnection, type PublishPolicy, type RemovedConnection, type StoredEventPatch } from '../engine';
 import { EngineUnavailableError } from '../engine-errors';
-import { LogicalClock } from '../memory/memory-state';
+import { LogicalClock, newEpoch } from '../memory/memory-state';
+import { nowTimestamp } from '../../common/validation/timestamp';
+import type { Positions } from '../positions';
+import { recover, recoveryEvent } from '../recovery';
 import { OutboundEvent } from '../outbound-event';
 import { isVisibleTo } from '../routing';
 import type { Sink } from '../sink';
@@ -34,11 +37,21 @@ export interface RedisEngineOptions {
   gcConnsAfter: number;
   /** Seconds channel frames are kept without new events. */
   framesTtl: number;
+  /** Most events replayed to recover one stream. */
+  recoveryMaxEvents: number;
 }
 
+/** A stored frame: {at, offset, event}, tombstoned (deleted) when its message was deleted. */
 interface Frame {
   at: number;
+  offset: number;
   event: StoredEvent;
+  deleted?: boolean;
+}
+
+/** What pub/sub carries: the frame plus its stream's epoch. */
+interface Published extends Frame {
+  epoch?: string;
 }
 
 type Control =
@@ -129,7 +142,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       const next = update(current);
       if (!next) return current;
       const json = JSON.stringify(next);
-      if ((await this.run('CAS_USER', this.keys.prefix, username, raw ?? '', json, USER_TTL_MS)) === 1) return next;
+      if ((await this.run('CAS_USER', this.keys.prefix, username, raw ?? '', json, USER_TTL_MS, newEpoch())) === 1) return next;
     }
     throw new EngineUnavailableError(`user ${username} changed concurrently too often`);
   }
@@ -175,6 +188,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
         JSON.stringify(DEFAULT_CHANNEL_SETTINGS),
         randomUUID(),
         Date.now(),
+        newEpoch(),
       )) as string[];
       records.push(channelRecord(name, reply[0], reply[1], reply[2]));
     }
@@ -234,7 +248,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   async join(connId: string, channel: string, settingsForNew: Partial<ChannelSettings> | undefined): Promise<MembershipChange | undefined> {
     const settings = JSON.stringify({ ...DEFAULT_CHANNEL_SETTINGS, ...settingsForNew });
     const now = this.clock.mark();
-    const reply = (await this.run('JOIN', this.keys.prefix, connId, channel, settings, randomUUID(), now)) as Reply;
+    const reply = (await this.run('JOIN', this.keys.prefix, connId, channel, settings, randomUUID(), now, newEpoch())) as Reply;
     if (!Array.isArray(reply)) return undefined;
     const [changed, boundary, uuid, settingsJson, owner, , lastActive] = reply as [number, number, string, string, string, string, string];
     if (changed === 1) await this.membershipChanged(owner, { op: 'join', connId, channel, at: now });
@@ -265,9 +279,12 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     return { connection: record, partedChannels };
   }
 
-  async idleConnections(before: number): Promise<string[]> {
+  async idleConnections(before: number, detachedBefore = before): Promise<string[]> {
     const idle: string[] = [];
-    for (const conn of this.hub.connections.values()) if (conn.lastActive < before) idle.push(conn.connId);
+    for (const conn of this.hub.connections.values()) {
+      const dropped = !conn.sink && conn.detachedAt !== undefined && conn.detachedAt < detachedBefore;
+      if (dropped || conn.lastActive < before) idle.push(conn.connId);
+    }
     return idle.concat(await this.orphanedConnections());
   }
 
@@ -301,31 +318,36 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       return false;
     }
     const settings = JSON.parse(settingsJson) as ChannelSettings;
-    const at = this.clock.mark();
-    const json = JSON.stringify(event);
-    const historySize = policy.historySize(settings, event);
-    const frame = policy.keepFrame(settings) ? `{"at":${at},"event":${json}}` : '';
-    const published = await this.run(
+    const offset = await this.run(
       'PUBLISH_CHANNEL',
       this.keys.prefix,
       channel,
-      json,
-      historySize,
-      frame,
+      JSON.stringify(event),
+      policy.historySize(settings, event),
+      policy.keepFrame(settings) ? '1' : '0',
       CHANNEL_FRAMES_KEPT,
       this.options.framesTtl * 1000,
       Date.now(),
-      `{"at":${at},"event":${json}}`,
+      this.clock.mark(),
       isMessage ? '1' : '0',
+      newEpoch(),
     );
-    return published === 1;
+    return Number(offset) > 0;
   }
 
   async publishToUsers(usernames: readonly string[], event: StoredEvent): Promise<void> {
-    const at = this.clock.mark();
-    const payload = `{"at":${at},"event":${JSON.stringify(event)}}`;
     const users = [...new Set(usernames)];
-    await this.run('PUBLISH_USERS', this.keys.prefix, payload, USER_FRAMES_KEPT, USER_TTL_MS, payload, event.type === 'message' ? '1' : '0', ...users);
+    await this.run(
+      'PUBLISH_USERS',
+      this.keys.prefix,
+      JSON.stringify(event),
+      USER_FRAMES_KEPT,
+      USER_TTL_MS,
+      this.clock.mark(),
+      event.type === 'message' ? '1' : '0',
+      newEpoch(),
+      ...users,
+    );
   }
 
   async editStored(target: string | readonly string[], uuid: string, patch: StoredEventPatch): Promise<void> {
@@ -340,20 +362,26 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     }
   }
 
+  /** Removes the message from history; in frames it becomes a tombstone, keeping its offset so recovery sees no gap. */
   async deleteStored(target: string | readonly string[], uuid: string): Promise<void> {
     for (const { key, framed } of this.storedLists(target)) {
+      if (framed) {
+        await this.casListItem(key, (item) => {
+          const frame = JSON.parse(item) as Frame;
+          if (frame.deleted || frame.event.uuid !== uuid || frame.event.type !== 'message') return undefined;
+          return JSON.stringify({ ...frame, deleted: true });
+        });
+        continue;
+      }
       const items = await this.call(() => this.redis.lrange(key, 0, -1));
-      const found = items.find((item) => {
-        const event = framed ? (JSON.parse(item) as Frame).event : (JSON.parse(item) as StoredEvent);
-        return event.uuid === uuid && (framed ? event.type === 'message' : true);
-      });
+      const found = items.find((item) => (JSON.parse(item) as StoredEvent).uuid === uuid);
       if (found) await this.call(() => this.redis.lrem(key, 1, found));
     }
   }
 
   // ----------------------------------------------------------- transports
 
-  async attach(connId: string, sink: Sink): Promise<boolean> {
+  async attach(connId: string, sink: Sink, resume?: Positions): Promise<boolean> {
     const reply = (await this.run('ATTACH', this.keys.prefix, connId, this.nodeId)) as Reply;
     if (!Array.isArray(reply)) return false;
     const [username, previousOwner, lastActive, ...channels] = reply as string[];
@@ -363,8 +391,9 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     const conn = this.hub.adopt(connId, username, channels, since);
     const previous = conn.sink;
     conn.sink = sink;
+    conn.detachedAt = undefined;
     if (previous && previous !== sink) previous.close(WS_CLOSE.replaced, 'replaced by a newer transport');
-    await this.catchUp(conn, since, [...conn.channels], true);
+    await this.catchUp(conn, since, [...conn.channels], true, resume);
     conn.lastActive = this.clock.mark();
     return true;
   }
@@ -373,7 +402,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     const conn = this.hub.get(connId);
     if (!conn || conn.sink !== sink) return false;
     conn.sink = undefined;
-    conn.lastActive = this.clock.mark();
+    conn.lastActive = conn.detachedAt = this.clock.mark();
     return true;
   }
 
@@ -420,11 +449,12 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   private onMessage(topic: string, payload: string): void {
     try {
       if (topic === this.keys.nodeTopic(this.nodeId)) return void this.onControl(JSON.parse(payload) as Control);
-      const { at, event } = JSON.parse(payload) as Frame;
+      const { at, offset, epoch, event } = JSON.parse(payload) as Published;
+      const position = epoch !== undefined ? { epoch, offset } : undefined;
       const channelPrefix = this.keys.channelTopic('');
       const userPrefix = this.keys.userTopic('');
-      if (topic.startsWith(channelPrefix)) this.hub.deliverToChannel(topic.slice(channelPrefix.length), event, at);
-      else if (topic.startsWith(userPrefix)) this.hub.deliverToUser(topic.slice(userPrefix.length), event, at);
+      if (topic.startsWith(channelPrefix)) this.hub.deliverToChannel(topic.slice(channelPrefix.length), event, at, position);
+      else if (topic.startsWith(userPrefix)) this.hub.deliverToUser(topic.slice(userPrefix.length), event, at, position);
     } catch (err) {
       this.logger.error(`bad message on ${topic}: ${(err as Error).message}`);
     }
@@ -460,31 +490,51 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   }
 
   /**
-   * Replays frames newer than `since` from `channels` (and the user's private
-   * frames when `includeUser`) before any live event, holding live events
-   * meanwhile so there is no gap and no duplicate.
+   * Replays what the connection missed before any live event, holding live
+   * events meanwhile so there is no gap and no duplicate: per stream, exactly
+   * the frames after the client's `resume` position (or a recovery event
+   * when that cannot be), else the frames newer than `since`.
    */
-  private async catchUp(conn: LocalConnection, since: number, channels: string[], includeUser: boolean): Promise<void> {
+  private async catchUp(conn: LocalConnection, since: number, channels: string[], includeUser: boolean, resume?: Positions): Promise<void> {
     conn.pending ??= [];
     try {
       await Promise.all([...channels.map((c) => this.keys.channelTopic(c)), this.keys.userTopic(conn.username)].map((t) => this.topics.get(t)));
       const pipeline = this.redis.pipeline();
-      for (const channel of channels) pipeline.lrange(this.keys.channelFrames(channel), 0, -1);
-      if (includeUser) pipeline.lrange(this.keys.userFrames(conn.username), 0, -1);
-      const lists = (await this.exec(pipeline)) as string[][];
-      const frames: Frame[] = [];
-      lists.forEach((list, i) => {
-        const isUser = includeUser && i === lists.length - 1;
-        for (const item of list) {
-          const frame = JSON.parse(item) as Frame;
-          if (frame.at > since && (isUser || isVisibleTo(frame.event, conn.username))) frames.push(frame);
+      for (const channel of channels) {
+        pipeline.lrange(this.keys.channelFrames(channel), 0, -1);
+        pipeline.hmget(this.keys.channel(channel), 'epoch', 'offset');
+      }
+      if (includeUser) {
+        pipeline.lrange(this.keys.userFrames(conn.username), 0, -1);
+        pipeline.hmget(this.keys.user(conn.username), 'epoch', 'offset');
+      }
+      const results = await this.exec(pipeline);
+      const found: { at: number; event: OutboundEvent }[] = [];
+      const streams: (string | null)[] = [...channels, ...(includeUser ? [null] : [])];
+      streams.forEach((stream, i) => {
+        const frames = (results[i * 2] as string[]).map((item) => JSON.parse(item) as Frame);
+        const [epoch, offset] = results[i * 2 + 1] as (string | null)[];
+        const current = { epoch: epoch ?? '', offset: Number(offset ?? 0) };
+        const from = stream === null ? resume?.user : resume?.channels[stream];
+        let replay = frames.filter((f) => f.at > since);
+        if (from) {
+          const outcome = recover(current, from, frames, this.options.recoveryMaxEvents);
+          if (!outcome.recovered) {
+            found.push({ at: this.clock.mark(), event: new OutboundEvent(recoveryEvent(stream, conn.username, outcome.reason, current, nowTimestamp()), true) });
+            return;
+          }
+          replay = outcome.frames as Frame[];
+        }
+        for (const f of replay) {
+          if (f.deleted || (stream !== null && !isVisibleTo(f.event, conn.username))) continue;
+          found.push({ at: f.at, event: new OutboundEvent(f.event, true, { epoch: current.epoch, offset: f.offset }) });
         }
       });
-      frames.sort((a, b) => a.at - b.at);
-      const replayed = new Set(frames.map((f) => f.event.uuid));
+      found.sort((a, b) => a.at - b.at);
+      const replayed = new Set(found.map((f) => f.event.event.uuid));
       const live = conn.pending;
       conn.pending = null;
-      for (const frame of frames) this.hub.deliver(conn, new OutboundEvent(frame.event, includeUser), frame.at);
+      for (const f of found) this.hub.deliver(conn, f.event, f.at);
       for (const item of live ?? []) if (!replayed.has(item.event.event.uuid)) this.hub.deliver(conn, item.event, item.at);
     } finally {
       if (conn.pending) {

@@ -12,6 +12,7 @@ local key = P .. 'u:' .. name
 local cur = redis.call('HGET', key, 'record')
 if (cur or '') ~= ARGV[3] then return 0 end
 redis.call('HSET', key, 'record', ARGV[4])
+redis.call('HSETNX', key, 'epoch', ARGV[6])
 redis.call('SADD', P .. 'users', name)
 if redis.call('SCARD', P .. 'uc:' .. name) == 0 then
   redis.call('PEXPIRE', key, ARGV[5])
@@ -43,13 +44,13 @@ return {1, node}`;
 
 /** -> false | {changed, firstOfUser, uuid, settings, owner, user, lastActive} */
 export const JOIN = `
-local P, id, ch, settings, uuid, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local P, id, ch, settings, uuid, now, epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local ck = P .. 'c:' .. id
 local user = redis.call('HGET', ck, 'user')
 if not user then return false end
 local chk = P .. 'ch:' .. ch
 if redis.call('EXISTS', chk) == 0 then
-  redis.call('HSET', chk, 'uuid', uuid, 'settings', settings)
+  redis.call('HSET', chk, 'uuid', uuid, 'settings', settings, 'epoch', epoch, 'offset', 0)
   redis.call('SADD', P .. 'channels', ch)
 end
 redis.call('HSET', chk, 'lastActive', now)
@@ -129,50 +130,65 @@ for i = 2, #ARGV, 2 do
 end
 return missing`;
 
-/** Stores (history, frame) and publishes a channel event; 0 when the channel does not exist. */
+/**
+ * Stores (history, frame) and publishes a channel event with the next offset
+ * of the channel's stream -> offset, or 0 when the channel does not exist.
+ * ARGV: P, channel, eventJson, historySize, keepFrame, framesKept, framesTtl, now, at, countUnique, fallbackEpoch
+ */
 export const PUBLISH_CHANNEL = `
-local P, ch = ARGV[1], ARGV[2]
+local P, ch, json = ARGV[1], ARGV[2], ARGV[3]
 if ARGV[10] == '1' then redis.call('HINCRBY', P .. 'stats', 'unique', 1) end
 local chk = P .. 'ch:' .. ch
 if redis.call('EXISTS', chk) == 0 then return 0 end
+redis.call('HSETNX', chk, 'epoch', ARGV[11])
+local offset = redis.call('HINCRBY', chk, 'offset', 1)
+local epoch = redis.call('HGET', chk, 'epoch')
 local hs = tonumber(ARGV[4])
 if hs > 0 then
-  redis.call('RPUSH', P .. 'chh:' .. ch, ARGV[3])
+  redis.call('RPUSH', P .. 'chh:' .. ch, json)
   redis.call('LTRIM', P .. 'chh:' .. ch, -hs, -1)
 end
-if ARGV[5] ~= '' then
-  redis.call('RPUSH', P .. 'chf:' .. ch, ARGV[5])
+if ARGV[5] == '1' then
+  redis.call('RPUSH', P .. 'chf:' .. ch, '{"at":' .. ARGV[9] .. ',"offset":' .. offset .. ',"event":' .. json .. '}')
   redis.call('LTRIM', P .. 'chf:' .. ch, -tonumber(ARGV[6]), -1)
   redis.call('PEXPIRE', P .. 'chf:' .. ch, ARGV[7])
 end
 redis.call('HSET', chk, 'lastActive', ARGV[8])
-redis.call('PUBLISH', P .. 't:ch:' .. ch, ARGV[9])
-return 1`;
+redis.call('PUBLISH', P .. 't:ch:' .. ch, '{"at":' .. ARGV[9] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '","event":' .. json .. '}')
+return offset`;
 
-/** Stores a private frame for, and publishes to, each known user in ARGV[7..]. */
+/**
+ * Stores a private frame for, and publishes to, each known user in ARGV[8..],
+ * each at the next offset of that user's stream.
+ * ARGV: P, eventJson, framesKept, ttl, at, countUnique, fallbackEpoch, users...
+ */
 export const PUBLISH_USERS = `
-local P, frame, max, ttl, payload = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local P, json, max, ttl, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 if ARGV[6] == '1' then redis.call('HINCRBY', P .. 'stats', 'unique', 1) end
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   local name = ARGV[i]
-  if redis.call('EXISTS', P .. 'u:' .. name) == 1 then
-    redis.call('RPUSH', P .. 'uf:' .. name, frame)
+  local uk = P .. 'u:' .. name
+  if redis.call('EXISTS', uk) == 1 then
+    redis.call('HSETNX', uk, 'epoch', ARGV[7])
+    local offset = redis.call('HINCRBY', uk, 'offset', 1)
+    local epoch = redis.call('HGET', uk, 'epoch')
+    redis.call('RPUSH', P .. 'uf:' .. name, '{"at":' .. at .. ',"offset":' .. offset .. ',"event":' .. json .. '}')
     redis.call('LTRIM', P .. 'uf:' .. name, -max, -1)
     redis.call('PEXPIRE', P .. 'uf:' .. name, ttl)
-    redis.call('PUBLISH', P .. 't:u:' .. name, payload)
+    redis.call('PUBLISH', P .. 't:u:' .. name, '{"at":' .. at .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '","event":' .. json .. '}')
   end
 end
 return 1`;
 
 /** Creates or merges channel settings -> {uuid, settings, lastActive}. */
 export const CONFIGURE_CHANNEL = `
-local P, ch, partial, defaults, uuid, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local P, ch, partial, defaults, uuid, now, epoch = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local chk = P .. 'ch:' .. ch
 local cur = redis.call('HGET', chk, 'settings')
 local settings = cjson.decode(cur or defaults)
 for k, v in pairs(cjson.decode(partial)) do settings[k] = v end
 if not cur then
-  redis.call('HSET', chk, 'uuid', uuid, 'lastActive', now)
+  redis.call('HSET', chk, 'uuid', uuid, 'lastActive', now, 'epoch', epoch, 'offset', 0)
   redis.call('SADD', P .. 'channels', ch)
 end
 redis.call('HSET', chk, 'settings', cjson.encode(settings))
