@@ -63,7 +63,12 @@ function setUpApiExplorer(app: NestFastifyApplication): void {
     .setDescription(
       'Channelstream-compatible real-time server. Backend endpoints need a signature in the ' +
         `\`${SIGNATURE_HEADER}\` header: itsdangerous TimestampSigner(secret).sign(value), valid 60 s. ` +
-        'Clients listen on /ws?conn_id= (WebSocket) or /listen?conn_id= (long polling) with the conn_id from /connect.',
+        'Clients listen on /ws?conn_id= (WebSocket), /listen?conn_id= (long polling) or /sse?conn_id= (Server-Sent Events) ' +
+        'with the conn_id from /connect. Resume: with positions=1 every event carries the offset and epoch of its stream ' +
+        '(its channel, or the user\'s private stream); reconnecting with since=<token> (base64url of ' +
+        '{"c": {channel: [epoch, offset]}, "u": [epoch, offset]}; SSE ids are such tokens, and Last-Event-ID is honoured) ' +
+        'replays exactly the missed events with catchup: true, or sends {"type": "recovery", "recovered": false} for a ' +
+        'stream that cannot be recovered. A dropped connection stays resumable for resume_grace seconds.',
     )
     .setVersion(VERSION)
     .addApiKey(

@@ -64,8 +64,13 @@ export class LongPollController {
   }
 
   @Get('ws')
-  @ApiOperation({ summary: 'WebSocket transport: GET /ws?conn_id= with an Upgrade header', description: 'Server frames are JSON lists of events; [] is a heartbeat (about every 5 s).' })
+  @ApiOperation({
+    summary: 'WebSocket transport: GET /ws?conn_id= with an Upgrade header',
+    description: 'Server frames are JSON lists of events; [] is a heartbeat (about every 5 s). Close codes: see the README.',
+  })
   @ApiQuery({ name: 'conn_id', format: 'uuid', required: true })
+  @ApiQuery({ name: 'since', required: false, description: 'Resume: a position token; replays exactly the missed events, or sends a recovery event.' })
+  @ApiQuery({ name: 'positions', required: false, description: 'true: events carry offset and epoch of their stream.' })
   websocketWithoutUpgrade(): never {
     throw new ApiError(426, { request: 'WebSocket upgrade required' });
   }
