@@ -9,7 +9,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AdminSessionService } from './auth/admin-session.service';
 import { SIGNATURE_SCHEME } from './auth/backend-api.decorator';
-import { SIGNATURE_HEADER } from './auth/signature.guard';
+import { SIGNATURE_HEADER, SignatureGuard } from './auth/signature.guard';
+import { MessagesService } from './messages/messages.service';
+import { documentPublishRoute } from './messages/publish.openapi';
+import { registerPublishRoute } from './messages/publish.route';
 import { registerHttpPolicy } from './common/http-policy';
 import { registerJsonBodies } from './common/json-body';
 import type { Settings } from './config/settings';
@@ -46,6 +49,7 @@ export async function configureApp(app: NestFastifyApplication, settings: Settin
   await app.register(fastifyFormbody as never);
   await app.register(fastifyCookie as never, { secret: settings.cookie_secret } as never);
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  registerPublishRoute(fastify, app.get(SignatureGuard), app.get(MessagesService));
   app.enableShutdownHooks();
   setUpApiExplorer(app);
 }
@@ -53,10 +57,9 @@ export async function configureApp(app: NestFastifyApplication, settings: Settin
 /** Swagger UI at /api-explorer (document at /api-explorer/openapi.json), for signed-in admins only. */
 function setUpApiExplorer(app: NestFastifyApplication): void {
   const sessions = app.get(AdminSessionService);
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url.startsWith(`/${API_EXPLORER}`) && !sessions.isSignedIn(request)) {
-      return reply.redirect('/admin/sign_in', 302);
-    }
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (request.url.startsWith(`/${API_EXPLORER}`) && !sessions.isSignedIn(request)) return void reply.redirect('/admin/sign_in', 302);
+    done();
   });
   const config = new DocumentBuilder()
     .setTitle('Channelstream API')
@@ -77,5 +80,6 @@ function setUpApiExplorer(app: NestFastifyApplication): void {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  documentPublishRoute(document);
   SwaggerModule.setup(API_EXPLORER, app, document, { jsonDocumentUrl: `${API_EXPLORER}/openapi.json` });
 }

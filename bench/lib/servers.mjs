@@ -30,10 +30,11 @@ export async function waitReady(url, timeoutMs = 15000) {
   throw new Error(`${url} did not become ready`);
 }
 
-/** One Channelstream node; `env` adds or overrides settings. */
+/** One Channelstream node; `env` adds or overrides settings; BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof). */
 export async function startNode(env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

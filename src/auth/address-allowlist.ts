@@ -6,6 +6,8 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 export class AddressAllowlist {
   private readonly anyone: boolean;
   private readonly ranges: Range[];
+  /** Answers per address: backends call from a few addresses, many times each. Bounded. */
+  private readonly decided = new Map<string, boolean>();
 
   constructor(entries: readonly string[]) {
     this.anyone = entries.includes('0.0.0.0');
@@ -18,7 +20,18 @@ export class AddressAllowlist {
 
   allows(address: string | undefined): boolean {
     if (this.anyone) return true;
-    if (!address || !ipaddr.isValid(address)) return false;
+    if (!address) return false;
+    let allowed = this.decided.get(address);
+    if (allowed === undefined) {
+      allowed = this.check(address);
+      if (this.decided.size >= 1024) this.decided.clear();
+      this.decided.set(address, allowed);
+    }
+    return allowed;
+  }
+
+  private check(address: string): boolean {
+    if (!ipaddr.isValid(address)) return false;
     const addr = ipaddr.process(address); // ::ffff:127.0.0.1 -> 127.0.0.1
     return this.ranges.some(([base, bits]) => base.kind() === addr.kind() && addr.match(base, bits));
   }

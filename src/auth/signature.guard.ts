@@ -4,6 +4,7 @@ import { Settings } from '../config/settings';
 import { ApiError } from '../common/api-error';
 import { AddressAllowlist } from './address-allowlist';
 import { TimestampSigner } from './timestamp-signer';
+import { VerifiedTokens } from './verified-tokens';
 
 export const SIGNATURE_HEADER = 'x-channelstream-secret';
 const MAX_AGE_SECONDS = 60;
@@ -18,6 +19,7 @@ export class SignatureGuard implements CanActivate {
   private readonly logger = new Logger(SignatureGuard.name);
   private readonly signer: TimestampSigner;
   private readonly allowlist: AddressAllowlist;
+  private readonly verified = new VerifiedTokens();
 
   constructor(private readonly settings: Settings) {
     this.signer = new TimestampSigner(settings.secret);
@@ -38,11 +40,14 @@ export class SignatureGuard implements CanActivate {
     const token = tokenOf(request);
     if (!token) throw new ApiError(403, { request: 'Missing signature' });
     const maxAge = this.settings.validate_requests ? MAX_AGE_SECONDS : undefined;
-    const result = this.signer.verify(token, maxAge, Math.floor(Date.now() / 1000));
+    const now = Math.floor(Date.now() / 1000);
+    if (this.verified.has(token, now)) return;
+    const result = this.signer.verify(token, maxAge, now);
     if (!result.ok) {
       this.logger.warn(`backend call from ${request.ip} refused: ${result.reason} signature`);
       throw new ApiError(401, { request: 'Bad Signature' });
     }
+    this.verified.add(token, maxAge === undefined ? Infinity : result.timestamp + maxAge);
   }
 }
 

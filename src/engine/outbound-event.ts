@@ -15,6 +15,7 @@ export class OutboundEvent {
   private cachedFrameBytes?: Buffer;
   private cachedPositionedJson?: string;
   private cachedPositionedFrameBytes?: Buffer;
+  private transportCache?: Map<object, unknown>;
 
   constructor(
     readonly event: StoredEvent,
@@ -55,6 +56,20 @@ export class OutboundEvent {
   get positionedFrameBytes(): Buffer {
     if (!this.position) return this.frameBytes;
     return (this.cachedPositionedFrameBytes ??= Buffer.from(`[${this.positionedJson}]`));
+  }
+
+  /**
+   * A transport's own encoding of this event (e.g. a ready WebSocket frame),
+   * built once however many connections it goes to.
+   */
+  encoded<T>(key: object, build: (event: OutboundEvent) => T): T {
+    this.transportCache ??= new Map();
+    let value = this.transportCache.get(key) as T | undefined;
+    if (value === undefined) {
+      value = build(this);
+      this.transportCache.set(key, value);
+    }
+    return value;
   }
 
   /** The stream this event belongs to: its channel, or null for the user's private stream. */

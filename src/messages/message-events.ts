@@ -38,18 +38,21 @@ function withDeliveryDefaults<T extends DeliveryDto>(dto: T) {
 }
 
 export function acceptMessage(dto: MessageDto): AcceptedMessage {
-  return {
-    ...withDeliveryDefaults(dto),
-    uuid: dto.uuid ?? randomUUID(),
-    timestamp: dto.timestamp ? normalizeTimestamp(dto.timestamp)! : nowTimestamp(),
-    user: dto.user,
-    edited: null,
-  };
+  // one copy of the item, defaults filled in place (this runs for every published message)
+  const accepted = withDeliveryDefaults(dto) as AcceptedMessage;
+  accepted.uuid = dto.uuid ?? randomUUID();
+  accepted.timestamp = dto.timestamp ? normalizeTimestamp(dto.timestamp)! : nowTimestamp();
+  accepted.edited = null;
+  return accepted;
 }
 
 /** The delivered form: type is always "message" whatever the input said. */
 export function messageEvent(accepted: AcceptedMessage): StoredEvent {
-  return { ...accepted, type: 'message', catchup: false, edited: null };
+  const event = Object.assign({}, accepted) as unknown as StoredEvent;
+  event.type = 'message';
+  event.catchup = false;
+  event.edited = null;
+  return event;
 }
 
 export type AcceptedEdit = ReturnType<typeof acceptEdit>;

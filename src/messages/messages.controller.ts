@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Patch } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { BackendApi } from '../auth/backend-api.decorator';
 import { ListBodyPipe } from '../common/validation/body.pipe';
 import { MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
@@ -7,24 +7,12 @@ import { MessagesService } from './messages.service';
 
 const LIST_422 = 'Not a list: {"_schema": ["Invalid input type."]}; bad items keyed by index: {"0": {"user": ["Missing data for required field."]}}';
 
+/** PATCH and DELETE /message; POST /message (the hot path) is a plain Fastify route: see publish.route.ts. */
 @ApiTags('API')
+@ApiExtraModels(MessageDto)
 @Controller('message')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
-
-  @Post()
-  @HttpCode(200)
-  @BackendApi()
-  @ApiOperation({
-    summary: 'Publish messages to channels and/or users',
-    description: 'Each item goes to a channel (less exclude_users, only pm_users when given) or, without a channel, privately to pm_users. Items with neither are dropped. Extra keys are kept and delivered.',
-  })
-  @ApiBody({ type: [MessageDto] })
-  @ApiOkResponse({ description: 'The accepted messages with uuid, timestamp, edited and delivery defaults filled in.' })
-  @ApiUnprocessableEntityResponse({ description: LIST_422 })
-  publish(@Body(new ListBodyPipe(MessageDto, { allowUnknown: true })) items: MessageDto[]) {
-    return this.messages.publish(items);
-  }
 
   @Patch()
   @BackendApi()

@@ -1,23 +1,37 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { WS_CLOSE } from '../engine/close-codes';
 import type { OutboundEvent } from '../engine/outbound-event';
 import type { Sink } from '../engine/sink';
+import type { WriteBatcher } from './write-batcher';
+import { eventFrame, HEARTBEAT_FRAME } from './ws-frames';
 
-const HEARTBEAT_FRAME = Buffer.from('[]');
-const TEXT = { binary: false };
+export interface WebSocketSinkOptions {
+  maxBufferedBytes: number;
+  deadAfterMs: number;
+  /** The client asked for stream positions (offset, epoch) on every event. */
+  positions: boolean;
+}
 
-/** A connection's WebSocket: every event is one frame `[event]`, the same bytes for every recipient. */
+/**
+ * A connection's WebSocket. Each event is one frame `[event]`, framed once
+ * for all its recipients; frames are queued and written in batches (see
+ * WriteBatcher) straight to the TCP socket. Control frames (ping, close)
+ * still go through ws, which writes synchronously, so order is kept; queued
+ * frames are written before a close.
+ */
 export class WebSocketSink implements Sink {
   readonly kind = 'websocket';
   /** Last time the peer showed life (a frame or a pong). */
   private lastSeen = Date.now();
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
 
   constructor(
     readonly connId: string,
     private readonly socket: WebSocket,
-    private readonly limits: { maxBufferedBytes: number; deadAfterMs: number },
-    /** The client asked for stream positions (offset, epoch) on every event. */
-    private readonly positions = false,
+    private readonly batcher: WriteBatcher,
+    private readonly options: WebSocketSinkOptions,
   ) {
     socket.on('pong', () => this.markSeen());
   }
@@ -31,35 +45,57 @@ export class WebSocketSink implements Sink {
   }
 
   deliver(event: OutboundEvent): void {
-    this.write(this.positions ? event.positionedFrameBytes : event.frameBytes);
+    this.enqueue(eventFrame(event, this.options.positions));
   }
 
   close(code: number, reason: string): void {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.flush();
       this.socket.close(code, reason);
     }
   }
 
   heartbeat(now: number): boolean {
     if (!this.open) return false;
-    if (now - this.lastSeen > this.limits.deadAfterMs) {
+    if (now - this.lastSeen > this.options.deadAfterMs) {
       // no frame and no pong for gc_conns_after: the peer is gone without closing
       this.socket.terminate();
       return false;
     }
-    this.write(HEARTBEAT_FRAME);
+    this.enqueue(HEARTBEAT_FRAME);
+    this.flush();
     this.socket.ping();
     return true;
   }
 
-  /** Text frames from bytes encoded once per event (ws would otherwise encode the string per socket). */
-  private write(frame: Buffer): void {
+  flush(): void {
+    if (this.queue.length === 0) return;
+    const frames = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    const raw = this.rawSocket();
+    if (!this.open || !raw) return;
+    if (frames.length === 1) raw.write(frames[0]);
+    else raw.write(Buffer.concat(frames));
+  }
+
+  private enqueue(frame: Buffer): void {
     if (!this.open) return;
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+    const raw = this.rawSocket();
+    if ((raw?.writableLength ?? 0) + this.queuedBytes > this.options.maxBufferedBytes) {
       // a slow reader must not hold memory for everyone else
+      this.queue = [];
+      this.queuedBytes = 0;
       this.socket.close(WS_CLOSE.slowConsumer, 'too far behind');
       return;
     }
-    this.socket.send(frame, TEXT);
+    this.queue.push(frame);
+    this.queuedBytes += frame.length;
+    if (this.queue.length === 1) this.batcher.mark(this);
+  }
+
+  /** ws's underlying TCP socket (set while the WebSocket is open). */
+  private rawSocket(): Socket | undefined {
+    return (this.socket as unknown as { _socket?: Socket })._socket;
   }
 }

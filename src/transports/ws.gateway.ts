@@ -8,6 +8,7 @@ import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
 import { TransportLifecycle } from './transport-lifecycle.service';
 import { WebSocketSink } from './websocket.sink';
+import { WriteBatcher } from './write-batcher';
 
 const isTrue = (v: string | null) => v === '1' || v === 'true';
 
@@ -31,6 +32,9 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly settings: Settings,
   ) {}
 
+  /** One write batcher for every socket of this node. */
+  private readonly batcher = new WriteBatcher();
+
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
     const connId = normalizeUuid(query.get('conn_id'));
@@ -44,12 +48,11 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
       return;
     }
     const positions = resume.positions !== undefined || isTrue(query.get('positions'));
-    const sink = new WebSocketSink(
-      connId,
-      socket,
-      { maxBufferedBytes: MAX_BUFFERED_BYTES, deadAfterMs: this.settings.gc_conns_after * 1000 },
+    const sink = new WebSocketSink(connId, socket, this.batcher, {
+      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      deadAfterMs: this.settings.gc_conns_after * 1000,
       positions,
-    );
+    });
     this.sinks.set(socket, sink);
     socket.on('message', () => {
       sink.markSeen();

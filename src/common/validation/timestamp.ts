@@ -49,4 +49,15 @@ export function normalizeTimestamp(value: string): string | undefined {
   return instant && formatTimestamp(instant.epochMs, instant.extraMicros);
 }
 
-export const nowTimestamp = (): string => formatTimestamp(Date.now());
+let lastNow = -1;
+let lastNowText = '';
+
+/** Now, formatted; many messages share a millisecond, so the text is reused. */
+export function nowTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastNow) {
+    lastNow = now;
+    lastNowText = formatTimestamp(now);
+  }
+  return lastNowText;
+}

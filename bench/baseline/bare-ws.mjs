@@ -1,0 +1,18 @@
+// The limit for Node.js here: a bare `ws` + node:http broadcast server with no features.
+// POST /publish: the body is sent as it is to every socket. GET /readyz: 200.
+import { createServer } from 'node:http';
+import { WebSocketServer } from 'ws';
+
+const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/readyz') return void res.end('ok');
+  if (req.method !== 'POST') return void res.writeHead(404).end();
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString();
+    for (const ws of wss.clients) ws.send(body);
+    res.end('[]');
+  });
+});
+const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false });
+server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The benchmark: fan-out against a bare `ws` broadcast server (interleaved, for ratios that hold on a
+// noisy machine), publish throughput against a bare Fastify route, connect rate and idle memory.
+// Run by hand: npm run bench [-- --quick]. Prints a markdown table; writes JSON to bench/results/.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { channelstreamPublisher, channelstreamSubscribers, runFanout } from './lib/fanout.mjs';
+import { idleConnections } from './lib/idle-connections.mjs';
+import { publishLoad } from './lib/publish-load.mjs';
+import { SECRET, startNode, startScript } from './lib/servers.mjs';
+import { round } from './lib/stats.mjs';
+
+const quick = process.argv.includes('--quick');
+const SUBSCRIBERS = quick ? [100, 1000] : [100, 1000, 5000];
+const MESSAGES = quick ? 500 : 2000;
+const IDLE = quick ? [1000] : [1000, 10000];
+const ROUNDS = quick ? 1 : 2;
+const PAYLOAD_PAD = 'x'.repeat(120); // with the rest of the event: ~200 bytes
+
+function barePublisher(url) {
+  return async (seq) => {
+    const body = JSON.stringify([{ user: 'bench', channel: 'c', message: { sent: performance.timeOrigin + performance.now(), seq, pad: PAYLOAD_PAD } }]);
+    const res = await fetch(`${url}/publish`, { method: 'POST', body });
+    await res.arrayBuffer();
+    return res.ok;
+  };
+}
+
+async function fanoutOurs(subscribers, rate) {
+  const node = await startNode();
+  try {
+    const channel = `bench-${randomUUID().slice(0, 6)}`;
+    const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers);
+    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages: MESSAGES, rate });
+  } finally {
+    await node.stop();
+  }
+}
+
+async function fanoutBare(subscribers, rate) {
+  const server = await startScript('bench/baseline/bare-ws.mjs');
+  try {
+    const targets = Array.from({ length: subscribers }, () => ({ wsUrl: `${server.url.replace('http', 'ws')}/ws` }));
+    return await runFanout({ targets, publish: barePublisher(server.url), messages: MESSAGES, rate });
+  } finally {
+    await server.stop();
+  }
+}
+
+const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
+const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, fanout: [], publish: [], idle: [] };
+
+for (const n of SUBSCRIBERS) {
+  const ours = [];
+  const bare = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bare.push(await fanoutBare(n, 0));
+    ours.push(await fanoutOurs(n, 0));
+  }
+  const o = best(ours);
+  const b = best(bare);
+  results.fanout.push({ subscribers: n, ours: o, bare: b, ratio: round(o.msgs_per_s / b.msgs_per_s, 2) });
+  console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
+}
+
+{
+  const bare = await startScript('bench/baseline/bare-fastify.mjs');
+  const bareResult = await publishLoad({ url: bare.url, pid: bare.pid });
+  await bare.stop();
+  for (const subscribers of [0, 100]) {
+    const node = await startNode();
+    try {
+      const channel = `pub-${randomUUID().slice(0, 6)}`;
+      let pool;
+      if (subscribers) {
+        const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers);
+        const { Worker } = await import('node:worker_threads');
+        pool = new Worker(new URL('./lib/subscriber-worker.mjs', import.meta.url), { workerData: { targets } });
+        await new Promise((resolve) => {
+          pool.on('message', (m) => m.type === 'opened' && resolve());
+          pool.postMessage('open');
+        });
+      } else {
+        await fetch(`${node.url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': (await import('./lib/sign.mjs')).sign(SECRET) }, body: JSON.stringify({ [channel]: {} }) });
+      }
+      const ours = await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel });
+      results.publish.push({
+        subscribers,
+        ours,
+        bare_fastify: bareResult,
+        ratio: round(ours.requests_per_s / bareResult.requests_per_s, 2),
+        cpu_ratio: round(bareResult.server_cpu_us_per_request / ours.server_cpu_us_per_request, 2),
+      });
+      console.error(`publish with ${subscribers} subscribers: ${ours.requests_per_s} req/s (bare ${bareResult.requests_per_s})`);
+      await pool?.terminate();
+    } finally {
+      await node.stop();
+    }
+  }
+}
+
+for (const count of IDLE) {
+  const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600' });
+  try {
+    results.idle.push(await idleConnections({ node, secret: SECRET, count }));
+    console.error(`idle ${count}: ${results.idle.at(-1).kib_per_connection} KiB each`);
+  } finally {
+    await node.stop();
+  }
+}
+
+const lines = [
+  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds.`,
+  '',
+  '| fan-out subscribers | ours msgs/s | bare ws msgs/s | ratio | ours p50 / p99 ms | bare p50 / p99 ms | loss (ours / bare) |',
+  '|---|---|---|---|---|---|---|',
+  ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
+  '',
+  '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s | ratio CPU |',
+  '|---|---|---|---|---|---|---|---|',
+  ...results.publish.map(
+    (p) =>
+      `| ${p.subscribers} subscribers | ${p.ours.requests_per_s} | ${p.ours.latency_p99_ms} | ${p.ours.non_2xx} | ${p.ours.server_cpu_us_per_request} | ${p.bare_fastify.requests_per_s} (${p.bare_fastify.server_cpu_us_per_request}) | ${p.ratio} | ${p.cpu_ratio} |`,
+  ),
+  '',
+  '| idle connections | connects/s (/connect + WebSocket) | RSS before → after MB | KiB per connection |',
+  '|---|---|---|---|',
+  ...results.idle.map((i) => `| ${i.connections} | ${i.connects_per_s} | ${i.rss_before_mb} → ${i.rss_after_mb} | ${i.kib_per_connection} |`),
+];
+console.log(lines.join('\n'));
+mkdirSync(new URL('./results', import.meta.url), { recursive: true });
+const file = new URL(`./results/bench-${results.date.replace(/[:.]/g, '-')}.json`, import.meta.url);
+writeFileSync(file, JSON.stringify(results, null, 2));
+console.log(`\nJSON: ${file.pathname}`);
