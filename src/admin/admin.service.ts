@@ -15,6 +15,20 @@ export function formatUptime(ms: number): string {
   return days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${clock}` : clock;
 }
 
+/** Each user's channels (sorted), from the channels' member lists, so users need no lookup of their own. */
+function channelsByUser(channels: readonly { name: string; users: readonly string[] }[]): Map<string, string[]> {
+  const byUser = new Map<string, string[]>();
+  for (const channel of channels) {
+    for (const user of channel.users) {
+      const list = byUser.get(user);
+      if (list) list.push(channel.name);
+      else byUser.set(user, [channel.name]);
+    }
+  }
+  for (const list of byUser.values()) list.sort();
+  return byUser;
+}
+
 @Injectable()
 export class AdminService {
   private readonly startedAt = Date.now();
@@ -26,13 +40,14 @@ export class AdminService {
     private readonly settings: Settings,
   ) {}
 
-  /** /admin/admin.json: server figures, every channel and every connected user. */
+  /** /admin/admin.json: server figures, every channel and every connected user (with the channels they are in). */
   async overview() {
     const [stats, info, active] = await Promise.all([
       this.engine.stats(),
       this.channels.describe(undefined, infoOptions(undefined)),
       this.engine.activeUsers(),
     ]);
+    const channelsOf = channelsByUser(Object.values(info.channels));
     return {
       remembered_user_count: stats.users,
       unique_user_count: stats.activeUsers,
@@ -45,6 +60,7 @@ export class AdminService {
         user: user.username,
         state: this.users.publicState(user),
         connections: connIds,
+        channels: channelsOf.get(user.username) ?? [],
       })),
       uptime: formatUptime(Date.now() - this.startedAt),
       version: VERSION,

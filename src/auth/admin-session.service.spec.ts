@@ -105,4 +105,40 @@ describe(AdminSessionService.name, () => {
       expect(service.isSignedIn(requestWith(`mallory|${T0 + 1000}`))).toBe(false);
     });
   });
+
+  describe('CSRF token', () => {
+    beforeEach(() => {
+      jest.useFakeTimers({ now: T0 });
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    const session = (value: string, valid = true) =>
+      ({
+        cookies: { [ADMIN_COOKIE]: value },
+        unsignCookie: (raw: string) => ({ valid, renew: false, value: valid ? raw : null }),
+      }) as unknown as FastifyRequest;
+
+    it('is derived from the session: stable for it, different for another sign-in', () => {
+      const token = service.csrfToken(session(`root|${T0 + 1000}`));
+      expect(token).toMatch(/^[\w-]{43}$/);
+      expect(service.csrfToken(session(`root|${T0 + 1000}`))).toBe(token);
+      expect(service.csrfToken(session(`root|${T0 + 2000}`))).not.toBe(token);
+    });
+
+    it('does not exist without a valid session', () => {
+      expect(service.csrfToken(session(`root|${T0 + 1000}`, false))).toBeUndefined();
+      expect(service.csrfToken(session(`root|${T0 - 1}`))).toBeUndefined();
+    });
+
+    it('matches only the token of the same session', () => {
+      const request = session(`root|${T0 + 1000}`);
+      expect(service.csrfTokenMatches(request, service.csrfToken(request))).toBe(true);
+      expect(service.csrfTokenMatches(request, service.csrfToken(session(`root|${T0 + 2000}`)))).toBe(false);
+      expect(service.csrfTokenMatches(request, '')).toBe(false);
+      expect(service.csrfTokenMatches(request, undefined)).toBe(false);
+      expect(service.csrfTokenMatches(session(`root|${T0 + 1000}`, false), service.csrfToken(request))).toBe(false);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Settings } from '../config/settings';
 
@@ -42,11 +42,32 @@ export class AdminSessionService {
   }
 
   isSignedIn(request: FastifyRequest): boolean {
+    return this.session(request) !== undefined;
+  }
+
+  /**
+   * The token the panel's forms send back (sign-out): an HMAC of this session's
+   * cookie, so another site can neither read nor forge it, and it changes with
+   * every sign-in. Undefined without a session.
+   */
+  csrfToken(request: FastifyRequest): string | undefined {
+    const session = this.session(request);
+    if (session === undefined) return undefined;
+    return createHmac('sha256', this.settings.cookie_secret).update(`csrf|${session}`).digest('base64url');
+  }
+
+  csrfTokenMatches(request: FastifyRequest, token: unknown): boolean {
+    const expected = this.csrfToken(request);
+    return expected !== undefined && typeof token === 'string' && safeEqual(token, expected);
+  }
+
+  /** The verified, unexpired session value ("user|expires"), or undefined. */
+  private session(request: FastifyRequest): string | undefined {
     const raw = request.cookies?.[ADMIN_COOKIE];
-    if (!raw) return false;
+    if (!raw) return undefined;
     const unsigned = request.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return false;
+    if (!unsigned.valid || !unsigned.value) return undefined;
     const [user, expires] = unsigned.value.split('|');
-    return user === this.settings.admin_user && Number(expires) > Date.now();
+    return user === this.settings.admin_user && Number(expires) > Date.now() ? unsigned.value : undefined;
   }
 }
