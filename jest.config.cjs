@@ -2,7 +2,7 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/packages'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   extensionsToTreatAsEsm: ['.ts'],
@@ -12,7 +12,11 @@ module.exports = {
   },
   setupFiles: ['<rootDir>/test/setup-env.cjs'],
   globalSetup: '<rootDir>/test/global-setup.cjs',
-  // Redis-only suites (multi-node, TTLs) run under `npm run test:redis`
-  testPathIgnorePatterns: process.env.TEST_ENGINE === 'redis' ? ['/node_modules/'] : ['/node_modules/', '/test/redis/'],
+  // Redis-only suites (multi-node, TTLs) run under `npm run test:redis`; the browser suite (needs chromium) under `npm run test:browser`
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.TEST_ENGINE === 'redis' ? [] : ['/test/redis/']),
+    ...(process.env.TEST_BROWSER === '1' ? [] : ['/test/browser/']),
+  ],
   testTimeout: 20000,
 };

@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { SettingsModule } from './config/config.module';
 import type { Settings } from './config/settings';
 import { ConnectionsModule } from './connections/connections.module';
+import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
@@ -29,6 +30,7 @@ export class AppModule {
         TransportsModule,
         AdminModule,
         HealthModule,
+        ...(settings.demo ? [DemoModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

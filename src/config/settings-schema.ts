@@ -138,6 +138,7 @@ export const SETTINGS = {
     parse: (raw: string) => (/^rediss?:\/\/.+/.test(raw.trim()) ? { value: raw.trim() } : { error: `must be a redis:// or rediss:// URL, got "${raw}"` }),
   } as SettingSpec<string>,
   redis_prefix: text('channelstream:', 'Prefix of every Redis key and pub/sub topic (several servers can share one Redis with different prefixes).'),
+  demo: bool(false, 'Serve a demo chat at /demo with its own unsigned routes (users and channels prefixed demo:); for trying the server out, not for production.'),
 } satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

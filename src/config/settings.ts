@@ -49,6 +49,7 @@ export class Settings implements Readonly<SettingValues> {
   readonly engine!: SettingValues['engine'];
   readonly redis_url!: string;
   readonly redis_prefix!: string;
+  readonly demo!: boolean;
   /** True when NODE_ENV=production. */
   readonly production!: boolean;
 
