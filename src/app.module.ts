@@ -10,6 +10,7 @@ import { ConnectionsModule } from './connections/connections.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MessagesModule } from './messages/messages.module';
 import { TransportsModule } from './transports/transports.module';
 import { UsersModule } from './users/users.module';
@@ -30,6 +31,7 @@ export class AppModule {
         TransportsModule,
         AdminModule,
         HealthModule,
+        MetricsModule,
         ...(settings.demo ? [DemoModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

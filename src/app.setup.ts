@@ -11,6 +11,11 @@ import { AdminSessionService } from './auth/admin-session.service';
 import { SIGNATURE_SCHEME } from './auth/backend-api.decorator';
 import { SIGNATURE_HEADER, SignatureGuard } from './auth/signature.guard';
 import { MessagesService } from './messages/messages.service';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { loggerOptions } from './logging/logger-options';
+import { PinoNestLogger } from './logging/pino-nest-logger';
+import { registerRequestLogging } from './logging/request-logging';
+import { MetricsService } from './metrics/metrics.service';
 import { documentPublishRoute } from './messages/publish.openapi';
 import { registerPublishRoute } from './messages/publish.route';
 import { registerHttpPolicy } from './common/http-policy';
@@ -33,13 +38,30 @@ const LOG_LEVELS: Record<Settings['log_level'], LogLevel[]> = {
 
 /** Builds the whole application (main.ts and the e2e tests use this same function). */
 export async function createApp(settings: Settings, logLevels?: LogLevel[]): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    logger: loggerOptions(settings, logLevels ? pinoLevelOf(logLevels) : undefined),
+    // requests are logged at debug level by our own hook: info-level lines per publish would cost more than the publish
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(settings), adapter, {
     logger: logLevels ?? LOG_LEVELS[settings.log_level],
     bodyParser: false,
+    bufferLogs: true,
   });
+  app.useLogger(new PinoNestLogger(app.getHttpAdapter().getInstance().log));
   await configureApp(app, settings);
   return app;
+}
+
+/** The pino level matching a list of Nest levels (the most detailed one in it). */
+function pinoLevelOf(levels: LogLevel[]): string {
+  for (const [nest, pino] of [['verbose', 'trace'], ['debug', 'debug'], ['log', 'info'], ['warn', 'warn'], ['error', 'error']] as const) {
+    if (levels.includes(nest)) return pino;
+  }
+  return 'fatal';
 }
 
 export async function configureApp(app: NestFastifyApplication, settings: Settings): Promise<void> {
@@ -50,6 +72,8 @@ export async function configureApp(app: NestFastifyApplication, settings: Settin
   await app.register(fastifyCookie as never, { secret: settings.cookie_secret } as never);
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   registerPublishRoute(fastify, app.get(SignatureGuard), app.get(MessagesService));
+  registerHttpMetrics(fastify, app.get(MetricsService));
+  registerRequestLogging(fastify);
   app.enableShutdownHooks();
   setUpApiExplorer(app);
 }

@@ -128,6 +128,8 @@ export const SETTINGS = {
   wake_connections_after: number(5, 'Seconds a long poll is held before it answers [] .', 0.1, 600),
   resume_grace: number(2, 'Seconds a connection whose socket dropped stays resumable (no parted/joined if it comes back in time); 0 = end it at once, as the original.', 0, 3600),
   recovery_max_events: number(100, 'Most events replayed to recover one stream (channel or private) on resume; beyond that the client gets recovery: false.', 0, 100000, true),
+  metrics_port: number(0, 'Port of a separate /metrics listener (bound to metrics_host, no sign-in); 0 = /metrics on the main port, for a signed-in admin or a signed backend call only.', 0, 65535, true),
+  metrics_host: text('127.0.0.1', 'Address the separate /metrics listener binds to (keep it private).'),
   engine: oneOf('memory', 'Where state lives: memory (one node, nothing to install) or redis (any number of nodes sharing one Redis).', [
     'memory',
     'redis',

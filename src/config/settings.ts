@@ -46,6 +46,8 @@ export class Settings implements Readonly<SettingValues> {
   readonly wake_connections_after!: number;
   readonly resume_grace!: number;
   readonly recovery_max_events!: number;
+  readonly metrics_port!: number;
+  readonly metrics_host!: string;
   readonly engine!: SettingValues['engine'];
   readonly redis_url!: string;
   readonly redis_prefix!: string;

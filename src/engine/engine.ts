@@ -113,6 +113,11 @@ export abstract class Engine {
   abstract localSinks(): Iterable<Sink>;
 
   abstract stats(): Promise<EngineStats>;
+
+  /** Calls to the engine's backing store (none for the memory engine), for metrics. */
+  storeCalls(): { calls: number; errors: number; seconds: number } {
+    return { calls: 0, errors: 0, seconds: 0 };
+  }
 }
 
 /** Policy for events that are not chat messages (presence, state changes): catch-up frames only, never history. */

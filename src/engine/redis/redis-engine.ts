@@ -87,6 +87,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   private maintenance?: NodeJS.Timeout;
   private deliveredFlushed = 0;
   private stopped = false;
+  private readonly calls = { calls: 0, errors: 0, seconds: 0 };
 
   constructor(private readonly options: RedisEngineOptions) {
     super();
@@ -684,12 +685,21 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
 
   /** Redis errors become EngineUnavailableError (503); Lua errors are bugs and stay as they are. */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    this.calls.calls++;
     try {
       return await fn();
     } catch (err) {
+      this.calls.errors++;
       if (err instanceof EngineUnavailableError || (err as Error).name === 'ReplyError') throw err;
       throw new EngineUnavailableError((err as Error).message);
+    } finally {
+      this.calls.seconds += (performance.now() - started) / 1000;
     }
+  }
+
+  override storeCalls(): { calls: number; errors: number; seconds: number } {
+    return { ...this.calls };
   }
 }
 

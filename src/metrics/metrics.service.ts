@@ -1,0 +1,110 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Engine } from '../engine/engine';
+
+/** Something that counts refusals (limits, rate limits, bad signatures...), by reason. */
+interface RejectionCounts {
+  snapshot(): Record<string, number>;
+}
+
+/**
+ * Prometheus metrics: Node's defaults plus the server's own. Figures the
+ * engine already keeps (connections, users, messages, store calls) are read
+ * when scraped, so the hot paths carry no metric code; HTTP requests are
+ * counted by one onResponse hook (see http-metrics.ts).
+ */
+@Injectable()
+export class MetricsService implements OnApplicationShutdown {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly signatureFailures: Counter;
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'channelstream_process_' });
+    const registers = [this.registry];
+    this.httpRequests = new Counter({ name: 'channelstream_http_requests_total', help: 'REST requests by route and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.httpDuration = new Histogram({
+      name: 'channelstream_http_request_duration_seconds',
+      help: 'REST request latency by route.',
+      labelNames: ['method', 'route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.signatureFailures = new Counter({ name: 'channelstream_signature_failures_total', help: 'Backend calls refused for a bad or expired signature (401).', registers });
+
+    const self = this;
+    new Gauge({
+      name: 'channelstream_transports',
+      help: 'Transports attached on this node, by kind (websocket, long-poll, sse).',
+      labelNames: ['transport'],
+      registers,
+      collect() {
+        const counts: Record<string, number> = { websocket: 0, 'long-poll': 0, sse: 0 };
+        for (const sink of self.engine.localSinks()) counts[sink.kind] = (counts[sink.kind] ?? 0) + 1;
+        for (const [transport, n] of Object.entries(counts)) this.set({ transport }, n);
+      },
+    });
+    const cluster = (name: string, help: string, pick: (s: Awaited<ReturnType<Engine['stats']>>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          this.set(pick(await self.engine.stats()));
+        },
+      });
+    cluster('channelstream_connections', 'Connections (every node of the engine).', (s) => s.connections);
+    cluster('channelstream_users', 'Users remembered.', (s) => s.users);
+    cluster('channelstream_users_connected', 'Users with at least one connection.', (s) => s.activeUsers);
+    cluster('channelstream_channels', 'Channels.', (s) => s.channels);
+    this.counterFrom('channelstream_messages_published_total', 'Messages published (each once).', async () => ({ '': (await this.engine.stats()).uniqueMessages }));
+    this.counterFrom('channelstream_messages_delivered_total', 'Messages written to client transports.', async () => ({ '': (await this.engine.stats()).deliveredMessages }));
+    this.counterFrom('channelstream_engine_calls_total', 'Calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().calls }));
+    this.counterFrom('channelstream_engine_call_errors_total', 'Failed calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().errors }));
+    this.counterFrom('channelstream_engine_call_seconds_total', 'Time spent in calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().seconds }));
+    this.counterFrom('channelstream_rejections_total', 'Requests, frames and deliveries refused or dropped, by reason (limits, slow consumers...).', async () => this.rejections()?.snapshot() ?? {}, 'reason');
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  onApplicationShutdown(): void {
+    this.registry.clear();
+  }
+
+  /** A counter whose value is read from a running total elsewhere when scraped. */
+  private counterFrom(name: string, help: string, read: () => Promise<Record<string, number>>, label?: string): void {
+    const self = this;
+    new Counter({
+      name,
+      help,
+      labelNames: label ? [label] : [],
+      registers: [this.registry],
+      async collect() {
+        for (const [key, total] of Object.entries(await read())) {
+          const id = `${name}|${key}`;
+          const delta = total - (self.seen.get(id) ?? 0);
+          self.seen.set(id, total);
+          if (delta > 0) label ? this.inc({ [label]: key }, delta) : this.inc(delta);
+        }
+      },
+    });
+  }
+
+  /** The refusal counter, when the app has one. */
+  private rejections(): RejectionCounts | undefined {
+    try {
+      const token = 'RejectionsService';
+      return this.moduleRef.get<RejectionCounts>(token, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}
