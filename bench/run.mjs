@@ -12,6 +12,9 @@ import { SECRET, startNode, startScript } from './lib/servers.mjs';
 import { round } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
+// --only fanout,publish,idle runs a part (all by default)
+const onlyArg = process.argv.indexOf('--only');
+const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fanout', 'publish', 'idle']);
 const SUBSCRIBERS = quick ? [100, 1000] : [100, 1000, 5000];
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
@@ -51,7 +54,7 @@ async function fanoutBare(subscribers, rate) {
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
 const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, fanout: [], publish: [], idle: [] };
 
-for (const n of SUBSCRIBERS) {
+for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   const ours = [];
   const bare = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -64,7 +67,7 @@ for (const n of SUBSCRIBERS) {
   console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
 }
 
-{
+if (only.has('publish')) {
   const bare = await startScript('bench/baseline/bare-fastify.mjs');
   const bareResult = await publishLoad({ url: bare.url, pid: bare.pid });
   await bare.stop();
@@ -100,7 +103,7 @@ for (const n of SUBSCRIBERS) {
   }
 }
 
-for (const count of IDLE) {
+for (const count of only.has('idle') ? IDLE : []) {
   const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600' });
   try {
     results.idle.push(await idleConnections({ node, secret: SECRET, count }));
