@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AdminSessionService } from './auth/admin-session.service';
 import { SIGNATURE_SCHEME } from './auth/backend-api.decorator';
@@ -43,7 +43,7 @@ export async function createApp(settings: Settings, logLevels?: LogLevel[]): Pro
     trustProxy: false,
     logger: loggerOptions(settings, logLevels ? pinoLevelOf(logLevels) : undefined),
     // requests are logged at debug level by our own hook: info-level lines per publish would cost more than the publish
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(settings), adapter, {
