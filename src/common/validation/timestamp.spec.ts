@@ -100,3 +100,9 @@ describe(nowTimestamp.name, () => {
     expect(Math.abs(Date.parse(text) - Date.now())).toBeLessThan(5000);
   });
 });
+
+describe('formatTimestamp with sub-millisecond marks', () => {
+  it('renders a fractional millisecond as a valid ISO time', () => {
+    expect(formatTimestamp(1795315086827.9765625)).toBe('2026-11-22T02:38:06.827000+00:00');
+  });
+});

@@ -38,8 +38,9 @@ export function parseTimestamp(value: unknown): Instant | undefined {
  * version), dateutil and JavaScript's Date.
  */
 export function formatTimestamp(epochMs: number, extraMicros = 0): string {
-  const iso = new Date(epochMs).toISOString(); // 2020-01-02T03:04:05.123Z
-  const micros = (epochMs % 1000 + 1000) % 1000 * 1000 + extraMicros;
+  const ms = Math.floor(epochMs); // engines keep sub-millisecond marks; the text shows whole microseconds at most
+  const iso = new Date(ms).toISOString(); // 2020-01-02T03:04:05.123Z
+  const micros = ((ms % 1000) + 1000) % 1000 * 1000 + extraMicros;
   const fraction = micros === 0 ? '' : `.${String(micros).padStart(6, '0')}`;
   return `${iso.slice(0, 19)}${fraction}+00:00`;
 }
