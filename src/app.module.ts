@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { SecurityModule } from './common/security.module';
 import { SettingsModule } from './config/config.module';
 import type { Settings } from './config/settings';
 import { ConnectionsModule } from './connections/connections.module';
@@ -22,6 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.register(settings),
+        SecurityModule,
         EngineModule,
         AuthModule,
         UsersModule,

@@ -23,8 +23,6 @@ import { registerJsonBodies } from './common/json-body';
 import type { Settings } from './config/settings';
 import { VERSION } from './version';
 
-/** Largest request body accepted (413 beyond it). */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 const API_EXPLORER = 'api-explorer';
 
 const LOG_LEVELS: Record<Settings['log_level'], LogLevel[]> = {
@@ -39,7 +37,7 @@ const LOG_LEVELS: Record<Settings['log_level'], LogLevel[]> = {
 /** Builds the whole application (main.ts and the e2e tests use this same function). */
 export async function createApp(settings: Settings, logLevels?: LogLevel[]): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: settings.max_body_size,
     trustProxy: false,
     logger: loggerOptions(settings, logLevels ? pinoLevelOf(logLevels) : undefined),
     // requests are logged at debug level by our own hook: info-level lines per publish would cost more than the publish

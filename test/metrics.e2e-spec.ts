@@ -36,6 +36,8 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/^channelstream_http_request_duration_seconds_bucket\{le="0\.005",method="POST",route="\/connect"\} \d+$/m);
     expect(text).toContain('channelstream_process_nodejs_eventloop_lag_seconds');
     expect(text).toContain('channelstream_engine_calls_total');
+    expect(text).toMatch(/^channelstream_deliveries_dropped_total 0$/m);
+    expect(text).toMatch(/^channelstream_rejections_total\{reason="signature_bad"\} [1-9]\d*$/m);
     ws.close();
   });
 

@@ -42,6 +42,9 @@ export async function startNode(env = {}) {
       CHANNELSTREAM_HOST: '127.0.0.1',
       CHANNELSTREAM_SECRET: SECRET,
       CHANNELSTREAM_LOG_LEVEL: 'error',
+      // the load generator is one address sending far past the default per-address rate limits
+      CHANNELSTREAM_CONNECT_RATE: '0',
+      CHANNELSTREAM_PUBLISH_RATE: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

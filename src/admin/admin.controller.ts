@@ -5,6 +5,7 @@ import { AdminOrSignatureGuard } from '../auth/admin.guard';
 import { AdminSessionService } from '../auth/admin-session.service';
 import { SIGNATURE_SCHEME } from '../auth/backend-api.decorator';
 import { ApiError } from '../common/api-error';
+import { ClientAddress } from '../common/client-address';
 import { isHttps } from '../common/http-policy';
 import { isPlainObject } from '../common/validation/validators';
 import { Settings } from '../config/settings';
@@ -36,6 +37,7 @@ export class AdminController {
     private readonly assets: PanelAssets,
     private readonly load: LoadSamplerService,
     private readonly settings: Settings,
+    private readonly clients: ClientAddress,
   ) {}
 
   @Get()
@@ -74,19 +76,20 @@ export class AdminController {
     }
     const username = formField(body, 'username').trim();
     const password = formField(body, 'password').trim();
-    const wait = this.throttle.retryAfter(request.ip);
+    const address = this.clients.of(request) ?? request.ip; // behind trusted proxies: the real client, not the proxy
+    const wait = this.throttle.retryAfter(address);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header('retry-after', String(seconds));
       return sendPage(reply, 429, signInPage({ error: `Too many failed sign-ins from your address. Try again in ${seconds} s.`, username }));
     }
     if (this.sessions.credentialsMatch(username, password)) {
-      this.throttle.recordSuccess(request.ip);
+      this.throttle.recordSuccess(address);
       this.sessions.signIn(reply, this.secureCookies(request));
       return void reply.redirect('/admin', 302);
     }
-    const delay = this.throttle.recordFailure(request.ip);
-    this.logger.warn(`failed admin sign-in from ${request.ip} (answer held ${delay} ms)`);
+    const delay = this.throttle.recordFailure(address);
+    this.logger.warn(`failed admin sign-in from ${address} (answer held ${delay} ms)`);
     await sleep(delay);
     sendPage(reply, 401, signInPage({ error: 'Wrong user name or password.', username }));
   }

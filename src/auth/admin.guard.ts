@@ -11,10 +11,10 @@ export class AdminOrSignatureGuard implements CanActivate {
     private readonly signature: SignatureGuard,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (this.sessions.isSignedIn(request)) return true;
-    this.signature.check(request);
-    return true;
+    const pending = this.signature.check(request);
+    return pending ? pending.then(() => true) : true;
   }
 }

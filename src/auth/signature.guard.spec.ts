@@ -2,9 +2,13 @@ import 'reflect-metadata';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger, type ExecutionContext } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
+import { ClientAddress } from '../common/client-address';
+import { RejectionsService } from '../common/rejections.service';
+import { MemoryEngine } from '../engine/memory/memory-engine';
 import { Settings } from '../config/settings';
 import type { SettingValues } from '../config/settings-schema';
 import { SIGNATURE_HEADER, SignatureGuard } from './signature.guard';
+import { STRICT_HEADERS, strictSignature } from './strict-signature';
 import { TimestampSigner } from './timestamp-signer';
 
 const SECRET = 'test-secret';
@@ -19,8 +23,10 @@ interface FakeRequest {
 const contextFor = (request: FakeRequest): ExecutionContext =>
   ({ switchToHttp: () => ({ getRequest: () => request }) }) as unknown as ExecutionContext;
 
-const guardWith = (overrides: Partial<SettingValues> = {}) =>
-  new SignatureGuard(Settings.load({ overrides: { secret: SECRET, allow_posting_from: ['127.0.0.1'], ...overrides } }));
+const guardWith = (overrides: Partial<SettingValues> = {}) => {
+  const settings = Settings.load({ overrides: { secret: SECRET, allow_posting_from: ['127.0.0.1'], ...overrides } });
+  return new SignatureGuard(settings, new RejectionsService(), new MemoryEngine(), new ClientAddress(settings));
+};
 
 const tokenAt = (unixSeconds: number, secret = SECRET) => new TimestampSigner(secret).sign('channelstream', unixSeconds);
 
@@ -160,5 +166,120 @@ describe(SignatureGuard.name, () => {
   it('still refuses a bad signature when validate_requests is false', () => {
     const guard = guardWith({ validate_requests: false });
     expect(refusal(guard, request({ headers: { [SIGNATURE_HEADER]: tokenAt(NOW_S, 'other') } })).status).toBe(401);
+  });
+});
+
+describe(`${SignatureGuard.name} key rotation (legacy)`, () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('accepts the previous secret until previous_secret_expires, then refuses it', () => {
+    jest.useFakeTimers({ now: NOW_S * 1000 });
+    const guard = guardWith({ previous_secret: 'old-secret', previous_secret_expires: new Date((NOW_S + 30) * 1000).toISOString() });
+    expect(guard.canActivate(contextFor(request({ headers: { [SIGNATURE_HEADER]: tokenAt(NOW_S, 'old-secret') } })))).toBe(true);
+    expect(guard.canActivate(contextFor(request()))).toBe(true);
+    jest.setSystemTime((NOW_S + 31) * 1000);
+    const token = tokenAt(NOW_S + 31, 'old-secret');
+    expect(refusal(guard, request({ headers: { [SIGNATURE_HEADER]: token } })).status).toBe(401);
+    expect(guard.canActivate(contextFor(request({ headers: { [SIGNATURE_HEADER]: tokenAt(NOW_S + 31) } })))).toBe(true);
+  });
+
+  it('forgets a cached previous-secret token when the previous secret expires', () => {
+    jest.useFakeTimers({ now: NOW_S * 1000 });
+    const guard = guardWith({ previous_secret: 'old-secret', previous_secret_expires: new Date((NOW_S + 10) * 1000).toISOString() });
+    const token = tokenAt(NOW_S, 'old-secret');
+    expect(guard.canActivate(contextFor(request({ headers: { [SIGNATURE_HEADER]: token } })))).toBe(true);
+    jest.setSystemTime((NOW_S + 11) * 1000);
+    expect(refusal(guard, request({ headers: { [SIGNATURE_HEADER]: token } })).status).toBe(401);
+  });
+});
+
+describe(`${SignatureGuard.name} in strict mode`, () => {
+  const strictRequest = (fields: { method?: string; url?: string; body?: string; at?: number; nonce?: string; secret?: string } = {}) => {
+    const { method = 'POST', url = '/message', body = '[]', at = NOW_S, nonce = `nonce-${Math.random().toString(36).slice(2)}-xyz`, secret = SECRET } = fields;
+    const signed = { method, path: url, timestamp: String(at), nonce, body };
+    return {
+      ip: '127.0.0.1',
+      method,
+      url,
+      rawBodyText: body,
+      query: {},
+      headers: {
+        [STRICT_HEADERS.signature]: strictSignature(secret, signed),
+        [STRICT_HEADERS.timestamp]: String(at),
+        [STRICT_HEADERS.nonce]: nonce,
+      } as Record<string, string | undefined>,
+    };
+  };
+  const strictGuard = (overrides: Partial<SettingValues> = {}) => guardWith({ signature_mode: 'strict', ...overrides });
+  const strictRefusal = async (guard: SignatureGuard, req: object): Promise<ApiError> => {
+    try {
+      await guard.canActivate(contextFor(req as FakeRequest));
+    } catch (err) {
+      expect(err).toBeInstanceOf(ApiError);
+      return err as ApiError;
+    }
+    throw new Error('expected the guard to refuse the request');
+  };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW_S * 1000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('accepts a request signed over its method, path, timestamp, nonce and body', async () => {
+    await expect(strictGuard().canActivate(contextFor(strictRequest() as unknown as FakeRequest))).resolves.toBe(true);
+  });
+
+  it('refuses a legacy token with 403 (no strict signature)', async () => {
+    const error = await strictRefusal(strictGuard(), request());
+    expect(error.status).toBe(403);
+  });
+
+  it.each([
+    ['another body', { rawBodyText: '[{"user":"x"}]' }],
+    ['another path', { url: '/connect' }],
+    ['another method', { method: 'PATCH' }],
+  ])('refuses a signature replayed with %s: 401 bad-signature', async (_, change) => {
+    const error = await strictRefusal(strictGuard(), { ...strictRequest(), ...change });
+    expect(error.status).toBe(401);
+    expect(error.body).toEqual({ request: 'Bad Signature', reason: 'bad-signature' });
+  });
+
+  it('refuses a nonce used twice: 401 replayed', async () => {
+    const guard = strictGuard();
+    const req = strictRequest();
+    await guard.canActivate(contextFor(req as unknown as FakeRequest));
+    expect((await strictRefusal(guard, req)).body).toEqual({ request: 'Bad Signature', reason: 'replayed' });
+  });
+
+  it('refuses a timestamp outside signature_max_age either way: 401 expired', async () => {
+    const guard = strictGuard({ signature_max_age: 30 });
+    expect((await strictRefusal(guard, strictRequest({ at: NOW_S - 31 }))).body).toEqual({ request: 'Bad Signature', reason: 'expired' });
+    expect((await strictRefusal(guard, strictRequest({ at: NOW_S + 31 }))).body).toEqual({ request: 'Bad Signature', reason: 'expired' });
+    await expect(guard.canActivate(contextFor(strictRequest({ at: NOW_S - 30 }) as unknown as FakeRequest))).resolves.toBe(true);
+  });
+
+  it('refuses malformed headers: 401 malformed', async () => {
+    const req = strictRequest();
+    req.headers[STRICT_HEADERS.nonce] = 'short';
+    expect((await strictRefusal(strictGuard(), req)).body).toEqual({ request: 'Bad Signature', reason: 'malformed' });
+  });
+
+  it('accepts the previous secret until it expires (key rotation)', async () => {
+    const guard = strictGuard({ previous_secret: 'old-secret', previous_secret_expires: new Date((NOW_S + 5) * 1000).toISOString() });
+    await expect(guard.canActivate(contextFor(strictRequest({ secret: 'old-secret' }) as unknown as FakeRequest))).resolves.toBe(true);
+    jest.setSystemTime((NOW_S + 6) * 1000);
+    expect((await strictRefusal(guard, strictRequest({ secret: 'old-secret', at: NOW_S + 6 }))).status).toBe(401);
+    await expect(guard.canActivate(contextFor(strictRequest({ at: NOW_S + 6 }) as unknown as FakeRequest))).resolves.toBe(true);
   });
 });

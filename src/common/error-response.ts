@@ -7,6 +7,8 @@ import { RequestValidationError } from './validation/request-validation.error';
 export interface ErrorResponse {
   status: number;
   body: unknown;
+  /** Extra headers of the answer (Retry-After on 429). */
+  headers?: Record<string, string>;
 }
 
 interface FastifyLikeError {
@@ -27,7 +29,7 @@ const BODY_ERRORS = new Set([
  */
 export function errorResponse(error: unknown): ErrorResponse {
   if (error instanceof RequestValidationError) return { status: 422, body: error.errors };
-  if (error instanceof ApiError) return { status: error.status, body: error.body };
+  if (error instanceof ApiError) return { status: error.status, body: error.body, headers: error.headers };
   if (error instanceof EngineUnavailableError) return { status: 503, body: { request: 'Service unavailable: state engine unreachable, retry shortly' } };
   if (error instanceof HttpException) {
     const status = error.getStatus();

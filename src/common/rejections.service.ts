@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /**
  * Why requests, sockets and frames were refused, counted per reason (a limit,
@@ -37,7 +37,3 @@ export const REJECTION = {
   signatureReplayed: 'signature_replayed',
   slowConsumer: 'slow_consumer',
 } as const;
-
-@Global()
-@Module({ providers: [RejectionsService], exports: [RejectionsService] })
-export class RejectionsModule {}

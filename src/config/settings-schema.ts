@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { parseOriginPattern } from '../common/origin-policy';
 
 /** One configurable setting: how to read it from text, its default, and what it is for. */
 export interface SettingSpec<T> {
@@ -69,14 +70,30 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 function isOrigin(entry: string): boolean {
-  if (entry === '*') return true;
-  try {
-    const url = new URL(entry);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.replace(/\/$/, '');
-  } catch {
-    return false;
-  }
+  return entry === '*' || parseOriginPattern(entry) !== undefined;
 }
+
+const addressList = (help: string): SettingSpec<string[]> => ({
+  default: [],
+  help,
+  parse: (raw: string) => {
+    const list = splitList(raw);
+    const bad = list.find((e) => !isAddressOrRange(e));
+    return bad !== undefined ? { error: `"${bad}" is not an IP address or CIDR range` } : { value: list };
+  },
+});
+
+/** An instant (ISO 8601 with a zone, or Unix seconds), kept as ISO text; empty allowed. */
+const instant = (help: string): SettingSpec<string> => ({
+  default: '',
+  help,
+  parse: (raw: string) => {
+    const v = raw.trim();
+    if (v === '') return { value: '' };
+    const ms = /^\d+$/.test(v) ? Number(v) * 1000 : /(Z|[+-]\d\d:?\d\d)$/i.test(v) ? Date.parse(v) : NaN;
+    return Number.isFinite(ms) ? { value: new Date(ms).toISOString() } : { error: `must be a date and time with a zone (2026-01-31T00:00:00Z) or Unix seconds, got "${raw}"` };
+  },
+});
 
 export const SETTINGS = {
   secret: text('secret', 'API secret shared with your backends; it signs every backend request.'),
@@ -97,6 +114,9 @@ export const SETTINGS = {
       return { value: list };
     },
   } as SettingSpec<string[]>,
+  trusted_proxies: addressList(
+    'Addresses or CIDR ranges of your load balancers / reverse proxies, comma separated: only requests from them have X-Forwarded-For read for the client address (allow_posting_from, rate limits); empty = use the peer address.',
+  ),
   port: number(8000, 'HTTP port (WebSocket at /ws on the same port).', 0, 65535, true),
   host: text('0.0.0.0', 'Address to listen on.'),
   log_level: oneOf('info', 'Log level: debug, info, warning, error, critical.', [
@@ -109,14 +129,21 @@ export const SETTINGS = {
   ] as const),
   allow_cors: {
     default: [],
-    help: 'Origins allowed by CORS, comma separated and matched exactly (https://app.example.com); empty = any origin.',
+    help: 'Browser origins allowed, comma separated: exact (https://app.example.com) or patterns (https://*.example.com, http://localhost:*); used for CORS and to refuse other origins on /ws, /listen and /sse (403); empty = any origin.',
     parse: (raw: string) => {
       const list = splitList(raw).map((o) => o.replace(/\/$/, ''));
       const bad = list.find((e) => !isOrigin(e));
-      return bad !== undefined ? { error: `"${bad}" is not an origin like https://example.com` } : { value: list };
+      return bad !== undefined ? { error: `"${bad}" is not an origin like https://example.com or a pattern like https://*.example.com` } : { value: list };
     },
   } as SettingSpec<string[]>,
-  validate_requests: bool(true, 'Refuse signatures older than 60 seconds.'),
+  validate_requests: bool(true, 'Refuse legacy signatures older than signature_max_age seconds (strict signatures are always checked).'),
+  signature_mode: oneOf('legacy', 'How backend calls are signed: legacy (an itsdangerous token, as the original) or strict (HMAC-SHA256 of method, path, timestamp, nonce and body; replayed nonces refused).', [
+    'legacy',
+    'strict',
+  ] as const),
+  signature_max_age: number(60, 'Seconds a signature stays valid (strict: also how far ahead a clock may be).', 1, 3600, true),
+  previous_secret: text('', 'Key rotation: the secret being replaced, still accepted until previous_secret_expires; empty = none.', true),
+  previous_secret_expires: instant('When previous_secret stops being accepted (2026-01-31T00:00:00Z, or Unix seconds); required with previous_secret.'),
   enforce_https: bool(false, 'Answer 406 to plain-HTTP requests (behind a proxy, X-Forwarded-Proto is honoured).'),
   http_scheme: oneOf('', 'Scheme used in links the server generates (http or https); empty = as requested.', [
     '',
@@ -140,6 +167,17 @@ export const SETTINGS = {
     parse: (raw: string) => (/^rediss?:\/\/.+/.test(raw.trim()) ? { value: raw.trim() } : { error: `must be a redis:// or rediss:// URL, got "${raw}"` }),
   } as SettingSpec<string>,
   redis_prefix: text('channelstream:', 'Prefix of every Redis key and pub/sub topic (several servers can share one Redis with different prefixes).'),
+  max_body_size: number(1048576, 'Largest request body in bytes (413 beyond it).', 1024, 1024 ** 3, true),
+  max_messages_per_request: number(1000, 'Most items in one /message call (POST, PATCH, DELETE); 422 beyond it.', 1, 1000000, true),
+  max_message_size: number(65536, 'Largest message in bytes (the JSON of one /message item, payload and extra keys); 422 beyond it.', 16, 1024 ** 3, true),
+  max_frame_size: number(65536, 'Largest WebSocket frame a client may send, in bytes; larger ones close the socket with 1009.', 128, 1024 ** 3, true),
+  max_buffered_bytes: number(4194304, 'Bytes queued for one slow WebSocket or SSE client before it is cut off (4008, resumable); long polls drop their oldest events beyond it.', 65536, 1024 ** 3, true),
+  max_channels_per_connection: number(1000, 'Most channels one connection may be subscribed to; 422 beyond it.', 1, 1000000, true),
+  max_connections_per_user: number(100, 'Most connections one user may have at a time; /connect answers 422 beyond it.', 1, 1000000, true),
+  connect_rate: number(20, 'Transport connections (/ws, /sse, a first /listen) per second per client address, on average; 429 beyond it; 0 = no limit.', 0, 1000000),
+  connect_burst: number(100, 'Transport connections a client address may open at once before connect_rate applies.', 1, 1000000, true),
+  publish_rate: number(5000, 'Messages per second per calling address through /message (POST, PATCH, DELETE), on average; 429 beyond it; 0 = no limit.', 0, 10000000),
+  publish_burst: number(10000, 'Messages a calling address may send at once before publish_rate applies.', 1, 10000000, true),
   demo: bool(false, 'Serve a demo chat at /demo with its own unsigned routes (users and channels prefixed demo:); for trying the server out, not for production.'),
 } satisfies Record<string, SettingSpec<unknown>>;
 

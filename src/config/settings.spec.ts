@@ -312,3 +312,77 @@ describe(Settings.name, () => {
     });
   });
 });
+
+describe('security settings', () => {
+  it('defaults to safe limits that existing clients stay inside, and the legacy signature', () => {
+    expect(Settings.load({})).toMatchObject({
+      signature_mode: 'legacy',
+      signature_max_age: 60,
+      previous_secret: '',
+      trusted_proxies: [],
+      max_body_size: 1048576,
+      max_messages_per_request: 1000,
+      max_message_size: 65536,
+      max_frame_size: 65536,
+      max_buffered_bytes: 4194304,
+      max_channels_per_connection: 1000,
+      max_connections_per_user: 100,
+      connect_rate: 20,
+      connect_burst: 100,
+      publish_rate: 5000,
+      publish_burst: 10000,
+    });
+  });
+
+  it('reads the strict mode, trusted proxies and origin patterns', () => {
+    const s = Settings.load({
+      env: {
+        CHANNELSTREAM_SIGNATURE_MODE: 'Strict',
+        CHANNELSTREAM_TRUSTED_PROXIES: '10.0.0.0/8, ::1',
+        CHANNELSTREAM_ALLOW_CORS: 'https://*.example.com, http://localhost:*',
+        CHANNELSTREAM_CONNECT_RATE: '0',
+      },
+    });
+    expect(s).toMatchObject({ signature_mode: 'strict', trusted_proxies: ['10.0.0.0/8', '::1'], allow_cors: ['https://*.example.com', 'http://localhost:*'], connect_rate: 0 });
+  });
+
+  it('reads previous_secret_expires as ISO time or Unix seconds', () => {
+    const iso = Settings.load({ env: { CHANNELSTREAM_PREVIOUS_SECRET: 'old', CHANNELSTREAM_PREVIOUS_SECRET_EXPIRES: '2026-01-31T00:00:00+01:00' } });
+    expect(iso.previous_secret_expires).toBe('2026-01-30T23:00:00.000Z');
+    const unix = Settings.load({ env: { CHANNELSTREAM_PREVIOUS_SECRET: 'old', CHANNELSTREAM_PREVIOUS_SECRET_EXPIRES: '1769817600' } });
+    expect(unix.previous_secret_expires).toBe('2026-01-31T00:00:00.000Z');
+  });
+
+  it('refuses a previous_secret without an expiry, naming the variable to set', () => {
+    let message = '';
+    try {
+      Settings.load({ env: { CHANNELSTREAM_PREVIOUS_SECRET: 'old' } });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('CHANNELSTREAM_PREVIOUS_SECRET_EXPIRES');
+  });
+
+  it.each([
+    ['CHANNELSTREAM_PREVIOUS_SECRET_EXPIRES', '2026-01-31'],
+    ['CHANNELSTREAM_TRUSTED_PROXIES', 'proxy.local'],
+    ['CHANNELSTREAM_ALLOW_CORS', 'https://a.*.com'],
+    ['CHANNELSTREAM_SIGNATURE_MODE', 'hmac'],
+    ['CHANNELSTREAM_MAX_FRAME_SIZE', '12'],
+    ['CHANNELSTREAM_CONNECT_RATE', '-1'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => Settings.load({ env: { [name]: value } })).toThrow(ConfigError);
+  });
+
+  it('refuses to start in production with a default secret, naming the setting and its variable', () => {
+    let message = '';
+    try {
+      Settings.load({ env: { NODE_ENV: 'production', CHANNELSTREAM_ADMIN_SECRET: 'strong' } });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('secret is the default');
+    expect(message).toContain('CHANNELSTREAM_SECRET');
+    expect(message).not.toContain('CHANNELSTREAM_ADMIN_SECRET');
+  });
+});

@@ -34,11 +34,16 @@ export class Settings implements Readonly<SettingValues> {
   readonly admin_secret!: string;
   readonly cookie_secret!: string;
   readonly allow_posting_from!: string[];
+  readonly trusted_proxies!: string[];
   readonly port!: number;
   readonly host!: string;
   readonly log_level!: SettingValues['log_level'];
   readonly allow_cors!: string[];
   readonly validate_requests!: boolean;
+  readonly signature_mode!: SettingValues['signature_mode'];
+  readonly signature_max_age!: number;
+  readonly previous_secret!: string;
+  readonly previous_secret_expires!: string;
   readonly enforce_https!: boolean;
   readonly http_scheme!: SettingValues['http_scheme'];
   readonly gc_conns_after!: number;
@@ -51,6 +56,17 @@ export class Settings implements Readonly<SettingValues> {
   readonly engine!: SettingValues['engine'];
   readonly redis_url!: string;
   readonly redis_prefix!: string;
+  readonly max_body_size!: number;
+  readonly max_messages_per_request!: number;
+  readonly max_message_size!: number;
+  readonly max_frame_size!: number;
+  readonly max_buffered_bytes!: number;
+  readonly max_channels_per_connection!: number;
+  readonly max_connections_per_user!: number;
+  readonly connect_rate!: number;
+  readonly connect_burst!: number;
+  readonly publish_rate!: number;
+  readonly publish_burst!: number;
   readonly demo!: boolean;
   /** True when NODE_ENV=production. */
   readonly production!: boolean;
@@ -88,6 +104,11 @@ export class Settings implements Readonly<SettingValues> {
     }
     Object.assign(values, sources.overrides);
     if (!values.cookie_secret) values.cookie_secret = randomBytes(32).toString('hex');
+
+    if (values.previous_secret && !values.previous_secret_expires) {
+      errors.push(`previous_secret is set without previous_secret_expires: set ${envName('previous_secret_expires')} (e.g. 2026-01-31T00:00:00Z) so the old secret stops working`);
+    }
+    if (values.previous_secret && values.previous_secret === values.secret) errors.push('previous_secret is the same as secret: set the new secret in secret');
 
     const production = env.NODE_ENV === 'production';
     if (production) {

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelsInfo } from '../channels/channel-info';
 import { ChannelsService } from '../channels/channels.service';
 import type { InfoOptions } from '../channels/info.dto';
+import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { RequestValidationError } from '../common/validation/request-validation.error';
+import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
 import type { ChannelSettings, ConnectionRecord, UserState } from '../engine/types';
 import { UsersService } from '../users/users.service';
@@ -43,6 +45,8 @@ export class ConnectionsService {
     private readonly engine: Engine,
     private readonly users: UsersService,
     private readonly channels: ChannelsService,
+    private readonly settings: Settings,
+    private readonly rejections: RejectionsService,
   ) {}
 
   /** /connect: user (created or updated), connection (created or re-used), channels joined. */
@@ -50,6 +54,8 @@ export class ConnectionsService {
     // a refused connect must change nothing, so the conn_id is checked before the user is touched
     const existing = command.connId ? await this.engine.getConnection(command.connId) : undefined;
     if (existing && existing.username !== command.username) throw RequestValidationError.field('conn_id', 'Connection belongs to another user');
+    this.checkChannelCount(existing?.channels ?? [], command.channels);
+    if (!existing) await this.checkConnectionCount(command.username);
     const { user } = await this.users.upsertOnConnect(command.username, {
       fresh: command.freshState,
       update: command.stateUpdate,
@@ -62,7 +68,7 @@ export class ConnectionsService {
       await this.channels.join(connId, channel, command.channelConfigs[channel]);
     }
     const connection = await this.requireConnection(connId);
-    this.logger.log(`connected ${user.username} as ${connId}${opened.created ? '' : ' (re-used)'}`);
+    this.logger.debug(`connected ${user.username} as ${connId}${opened.created ? '' : ' (re-used)'}`);
     return {
       conn_id: connId,
       username: user.username,
@@ -79,7 +85,8 @@ export class ConnectionsService {
     configs: Record<string, Partial<ChannelSettings>>,
     info: InfoOptions,
   ): Promise<MembershipResult> {
-    await this.requireConnection(connId);
+    const connection = await this.requireConnection(connId);
+    this.checkChannelCount(connection.channels, channels);
     const joined: string[] = [];
     for (const channel of uniqueSorted(channels)) {
       const change = await this.channels.join(connId, channel, configs[channel]);
@@ -112,6 +119,25 @@ export class ConnectionsService {
     }
     this.logger.debug(`connection ${connId} of ${removed.connection.username} removed: ${reason}`);
     return true;
+  }
+
+  /** max_channels_per_connection: the channels it has and those asked for, together. */
+  private checkChannelCount(current: readonly string[], added: readonly string[]): void {
+    const max = this.settings.max_channels_per_connection;
+    if (current.length + added.length <= max) return;
+    const total = new Set([...current, ...added]).size;
+    if (total <= max) return;
+    this.rejections.count(REJECTION.tooManyChannels);
+    throw RequestValidationError.field('channels', `At most ${max} channels per connection (max_channels_per_connection); this would make ${total}.`);
+  }
+
+  /** max_connections_per_user, before a new connection is opened. */
+  private async checkConnectionCount(username: string): Promise<void> {
+    const max = this.settings.max_connections_per_user;
+    const count = await this.engine.userConnectionCount(username);
+    if (count < max) return;
+    this.rejections.count(REJECTION.tooManyConnections);
+    throw RequestValidationError.field('username', `User already has ${count} connections; at most ${max} (max_connections_per_user). Disconnect one first.`);
   }
 
   private async membership(connId: string, changed: string[], info: InfoOptions): Promise<MembershipResult> {

@@ -114,6 +114,12 @@ export abstract class Engine {
 
   abstract stats(): Promise<EngineStats>;
 
+  // security (strict signatures, connection limits)
+  /** Remembers a strict-signature nonce for `ttlMs` on every node sharing the engine; true when it was new, false for a replay. */
+  abstract rememberNonce(nonce: string, ttlMs: number): Promise<boolean>;
+  /** How many connections the user has, on every node (max_connections_per_user). */
+  abstract userConnectionCount(username: string): Promise<number>;
+
   /** Calls to the engine's backing store (none for the memory engine), for metrics. */
   storeCalls(): { calls: number; errors: number; seconds: number } {
     return { calls: 0, errors: 0, seconds: 0 };

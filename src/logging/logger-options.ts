@@ -34,7 +34,7 @@ export function loggerOptions(settings: Settings, level?: string): FastifyServer
   const pretty = !settings.production && process.env.CHANNELSTREAM_LOG_FORMAT !== 'json' && prettyAvailable();
   return {
     level: level ?? PINO_LEVELS[settings.log_level],
-    redact: ['req.headers["x-channelstream-secret"]', 'req.headers.cookie', 'req.headers.authorization'],
+    redact: ['req.headers["x-channelstream-secret"]', 'req.headers["x-channelstream-signature"]', 'req.headers.cookie', 'req.headers.authorization'],
     serializers: {
       req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
     },

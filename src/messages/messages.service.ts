@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Engine } from '../engine/engine';
+import { MessageLimits } from './message-limits';
 import type { StoredEvent } from '../engine/types';
 import type { MessageDeleteDto, MessageDto, MessageEditDto } from './message.dto';
 import {
@@ -17,7 +18,11 @@ import {
 
 @Injectable()
 export class MessagesService {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    /** The /message limits, checked by the routes before calling in (they need the request). */
+    readonly limits: MessageLimits,
+  ) {}
 
   /**
    * Delivers messages in order: to a channel's subscribers (less excluded,

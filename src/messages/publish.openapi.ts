@@ -20,8 +20,12 @@ export function documentPublishRoute(document: OpenAPIObject): void {
       '401': { description: 'Signature does not verify or has expired: {"request": "Bad Signature"}' },
       '403': { description: 'Caller address not in allow_posting_from, or no signature' },
       '422': {
-        description: 'Not a list: {"_schema": ["Invalid input type."]}; bad items keyed by index: {"0": {"user": ["Missing data for required field."]}}',
+        description:
+          'Not a list: {"_schema": ["Invalid input type."]}; bad items keyed by index: {"0": {"user": ["Missing data for required field."]}}; ' +
+          'more items than max_messages_per_request, or an item over max_message_size',
       },
+      '413': { description: 'Body larger than max_body_size' },
+      '429': { description: 'The calling address sent more than publish_rate messages per second (Retry-After says when to retry)' },
     },
   };
 }

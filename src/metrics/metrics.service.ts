@@ -1,12 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { Engine } from '../engine/engine';
-
-/** Something that counts refusals (limits, rate limits, bad signatures...), by reason. */
-interface RejectionCounts {
-  snapshot(): Record<string, number>;
-}
 
 /**
  * Prometheus metrics: Node's defaults plus the server's own. Figures the
@@ -24,7 +19,7 @@ export class MetricsService implements OnApplicationShutdown {
 
   constructor(
     private readonly engine: Engine,
-    private readonly moduleRef: ModuleRef,
+    private readonly rejections: RejectionsService,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'channelstream_process_' });
     const registers = [this.registry];
@@ -68,7 +63,12 @@ export class MetricsService implements OnApplicationShutdown {
     this.counterFrom('channelstream_engine_calls_total', 'Calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().calls }));
     this.counterFrom('channelstream_engine_call_errors_total', 'Failed calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().errors }));
     this.counterFrom('channelstream_engine_call_seconds_total', 'Time spent in calls to the engine store (Redis).', async () => ({ '': this.engine.storeCalls().seconds }));
-    this.counterFrom('channelstream_rejections_total', 'Requests, frames and deliveries refused or dropped, by reason (limits, slow consumers...).', async () => this.rejections()?.snapshot() ?? {}, 'reason');
+    this.counterFrom(
+      'channelstream_deliveries_dropped_total',
+      'Transports cut, or long-poll buffers overflowing, because the client fell too far behind (slow consumers).',
+      async () => ({ '': this.rejections.snapshot()[REJECTION.slowConsumer] ?? 0 }),
+    );
+    this.counterFrom('channelstream_rejections_total', 'Requests, frames and deliveries refused or dropped, by reason (limits, slow consumers...).', async () => this.rejections.snapshot(), 'reason');
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
@@ -98,13 +98,4 @@ export class MetricsService implements OnApplicationShutdown {
     });
   }
 
-  /** The refusal counter, when the app has one. */
-  private rejections(): RejectionCounts | undefined {
-    try {
-      const token = 'RejectionsService';
-      return this.moduleRef.get<RejectionCounts>(token, { strict: false });
-    } catch {
-      return undefined;
-    }
-  }
 }

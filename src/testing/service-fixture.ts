@@ -2,11 +2,15 @@
 import type { Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ChannelsService } from '../channels/channels.service';
+import { ClientAddress } from '../common/client-address';
+import { RateLimits } from '../common/rate-limiter';
+import { RejectionsService } from '../common/rejections.service';
 import { Settings } from '../config/settings';
 import type { SettingValues } from '../config/settings-schema';
 import { ConnectionsService } from '../connections/connections.service';
 import { Engine } from '../engine/engine';
 import { MemoryEngine } from '../engine/memory/memory-engine';
+import { MessageLimits } from '../messages/message-limits';
 import { MessagesService } from '../messages/messages.service';
 import { UsersService } from '../users/users.service';
 
@@ -37,6 +41,11 @@ export async function createServiceFixture({ settings = {}, providers = [] }: Se
       ChannelsService,
       ConnectionsService,
       MessagesService,
+      // what the services use to refuse abuse (limits, counts)
+      RejectionsService,
+      ClientAddress,
+      RateLimits,
+      MessageLimits,
       ...providers,
     ],
   }).compile();

@@ -1,7 +1,20 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
+import { ClientAddress } from '../common/client-address';
+import { OriginGuard } from '../common/origin-guard';
+import { RateLimits, tooManyRequests } from '../common/rate-limiter';
+import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { MSG } from '../common/validation/messages';
 import { RequestValidationError } from '../common/validation/request-validation.error';
 import { normalizeUuid } from '../common/validation/uuid';
@@ -21,6 +34,10 @@ export class LongPollController {
     private readonly engine: Engine,
     private readonly settings: Settings,
     private readonly lifecycle: TransportLifecycle,
+    private readonly origins: OriginGuard,
+    private readonly rates: RateLimits,
+    private readonly addresses: ClientAddress,
+    private readonly rejections: RejectionsService,
   ) {}
 
   @Get('listen')
@@ -35,7 +52,10 @@ export class LongPollController {
   @ApiOkResponse({ description: 'A JSON list of events.' })
   @ApiUnauthorizedResponse({ description: 'Unknown conn_id.' })
   @ApiUnprocessableEntityResponse({ description: 'conn_id missing or not a UUID; callback not an identifier.' })
-  async listen(@Query() query: unknown, @Res() reply: FastifyReply): Promise<void> {
+  @ApiForbiddenResponse({ description: 'Origin not in allow_cors.' })
+  @ApiTooManyRequestsResponse({ description: 'A first poll while the client address opened more than connect_rate transports per second.' })
+  async listen(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.origins.check(request.headers.origin, request.headers.host);
     const { connId, callback, since, positions } = parseListenQuery(query);
     const resume = this.lifecycle.parseResume(since);
     if (!resume.ok) throw new RequestValidationError({ since: [resume.message] });
@@ -43,8 +63,13 @@ export class LongPollController {
     if (sink instanceof LongPollSink && !sink.isClosed) {
       this.engine.touch(connId);
     } else {
-      // the first poll of a connection (or the first after another transport) catches up
-      sink = new LongPollSink(connId, positions || resume.positions !== undefined);
+      // the first poll of a connection (or the first after another transport) catches up; it counts as a new transport
+      const decision = this.rates.connect(this.addresses.of(request));
+      if (!decision.ok) throw tooManyRequests(decision, 'connections from this address (connect_rate)');
+      sink = new LongPollSink(connId, positions || resume.positions !== undefined, {
+        maxBufferedBytes: this.settings.max_buffered_bytes,
+        onOverflow: () => this.rejections.count(REJECTION.slowConsumer),
+      });
       if (!(await this.engine.attach(connId, sink, resume.positions))) throw new ApiError(401, { conn_id: ['Unknown connection'] });
     }
     const poll = sink as LongPollSink;

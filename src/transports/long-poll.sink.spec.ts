@@ -179,4 +179,19 @@ describe(LongPollSink.name, () => {
     expect(items[0]).toBe('e-3');
     expect(items.at(-1)).toBe(`e-${LONG_POLL_BUFFER_LIMIT + 2}`);
   });
+
+  it('drops the oldest events beyond max_buffered_bytes too, reporting each overflow once per poll', async () => {
+    let overflows = 0;
+    const bounded = new LongPollSink('conn-2', false, { maxBufferedBytes: 1000, onOverflow: () => overflows++ });
+    const size = event('probe').json.length;
+    for (let i = 0; i < 20; i++) bounded.deliver(event(`b-${i}`));
+    const kept = Math.floor(1000 / size);
+    expect(bounded.dropped).toBe(20 - kept);
+    expect(overflows).toBe(1);
+    const poll = bounded.wait(5000);
+    await advance(LONG_POLL_BATCH_MS);
+    expect(uuids(await poll)).toEqual([...Array(kept).keys()].map((i) => `b-${20 - kept + i}`));
+    for (let i = 0; i < 20; i++) bounded.deliver(event(`c-${i}`));
+    expect(overflows).toBe(2);
+  });
 });

@@ -6,6 +6,13 @@ export const LONG_POLL_BUFFER_LIMIT = 1000;
 /** After the first event, wait this long for more so one answer carries a batch. */
 export const LONG_POLL_BATCH_MS = 250;
 
+export interface LongPollLimits {
+  /** Bytes of event JSON kept between two polls; the oldest go first beyond it. */
+  maxBufferedBytes: number;
+  /** Called once each time events start being dropped (until the next poll takes the buffer). */
+  onOverflow?: () => void;
+}
+
 interface Waiter {
   resolve(items: string[]): void;
   timer: NodeJS.Timeout;
@@ -19,6 +26,8 @@ interface Waiter {
 export class LongPollSink implements Sink {
   readonly kind = 'long-poll';
   private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private overflowing = false;
   private waiter?: Waiter;
   private closed = false;
   dropped = 0;
@@ -27,6 +36,7 @@ export class LongPollSink implements Sink {
     readonly connId: string,
     /** The client asked for stream positions (offset, epoch) on every event. */
     private readonly positions = false,
+    private readonly limits: LongPollLimits = { maxBufferedBytes: Infinity },
   ) {}
 
   get isClosed(): boolean {
@@ -35,10 +45,16 @@ export class LongPollSink implements Sink {
 
   deliver(event: OutboundEvent): void {
     if (this.closed) return;
-    this.buffer.push(this.positions ? event.positionedJson : event.json);
-    if (this.buffer.length > LONG_POLL_BUFFER_LIMIT) {
-      this.buffer.shift();
+    const json = this.positions ? event.positionedJson : event.json;
+    this.buffer.push(json);
+    this.bufferedBytes += json.length;
+    while (this.buffer.length > 1 && (this.buffer.length > LONG_POLL_BUFFER_LIMIT || this.bufferedBytes > this.limits.maxBufferedBytes)) {
+      this.bufferedBytes -= this.buffer.shift()!.length;
       this.dropped++;
+      if (!this.overflowing) {
+        this.overflowing = true;
+        this.limits.onOverflow?.();
+      }
     }
     if (this.waiter) this.answerSoon(this.waiter);
   }
@@ -82,6 +98,8 @@ export class LongPollSink implements Sink {
   private take(): string[] {
     const items = this.buffer;
     this.buffer = [];
+    this.bufferedBytes = 0;
+    this.overflowing = false;
     return items;
   }
 

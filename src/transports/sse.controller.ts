@@ -1,15 +1,30 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
+import { ClientAddress } from '../common/client-address';
+import { OriginGuard } from '../common/origin-guard';
+import { RateLimits, tooManyRequests } from '../common/rate-limiter';
+import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { MSG } from '../common/validation/messages';
 import { RequestValidationError } from '../common/validation/request-validation.error';
 import { normalizeUuid } from '../common/validation/uuid';
 import { isPlainObject } from '../common/validation/validators';
+import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
 import { SseSink } from './sse.sink';
 import { TransportLifecycle } from './transport-lifecycle.service';
-import { MAX_BUFFERED_BYTES } from './ws.gateway';
 
 /** How long EventSource waits before reconnecting (well inside the resume grace period). */
 const RETRY_MS = 1000;
@@ -20,6 +35,11 @@ export class SseController {
   constructor(
     private readonly engine: Engine,
     private readonly lifecycle: TransportLifecycle,
+    private readonly settings: Settings,
+    private readonly origins: OriginGuard,
+    private readonly rates: RateLimits,
+    private readonly addresses: ClientAddress,
+    private readonly rejections: RejectionsService,
   ) {}
 
   @Get('sse')
@@ -37,12 +57,22 @@ export class SseController {
   @ApiOkResponse({ description: 'An endless text/event-stream.' })
   @ApiUnauthorizedResponse({ description: 'Unknown conn_id.' })
   @ApiUnprocessableEntityResponse({ description: 'conn_id missing or not a UUID; since / Last-Event-ID not a position token.' })
-  async stream(@Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  @ApiForbiddenResponse({ description: 'Origin not in allow_cors.' })
+  @ApiTooManyRequestsResponse({ description: 'The client address opened more than connect_rate transports per second.' })
+  async stream(
+    @Query() query: unknown,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    this.origins.check(request.headers.origin, request.headers.host);
     const q = isPlainObject(query) ? query : {};
     const connId = normalizeUuid(q.conn_id);
     if (!connId) throw new RequestValidationError({ conn_id: [q.conn_id === undefined ? MSG.required : MSG.uuid] });
     const resume = this.lifecycle.parseResume(lastEventId || q.since);
     if (!resume.ok) throw new RequestValidationError({ [lastEventId ? 'Last-Event-ID' : 'since']: [resume.message] });
+    const decision = this.rates.connect(this.addresses.of(request));
+    if (!decision.ok) throw tooManyRequests(decision, 'connections from this address (connect_rate)');
     if (!(await this.engine.getConnection(connId))) throw new ApiError(401, { conn_id: ['Unknown connection'] });
 
     reply.hijack();
@@ -55,7 +85,7 @@ export class SseController {
       connection: 'keep-alive',
     });
     raw.write(`retry: ${RETRY_MS}\n\n`);
-    const sink = new SseSink(connId, raw, MAX_BUFFERED_BYTES, resume.positions);
+    const sink = new SseSink(connId, raw, this.settings.max_buffered_bytes, resume.positions, () => this.rejections.count(REJECTION.slowConsumer));
     raw.once('close', () => void this.lifecycle.closed(sink));
     if (!(await this.engine.attach(connId, sink, resume.positions))) sink.close(1000, 'unknown conn_id');
   }

@@ -21,6 +21,8 @@ export class SseSink implements Sink {
     private readonly response: ServerResponse,
     private readonly maxBufferedBytes: number,
     start: Positions | undefined,
+    /** Called once when the client is cut off for falling behind. */
+    private readonly onSlowConsumer?: () => void,
   ) {
     this.positions = start ? { channels: { ...start.channels }, user: start.user } : { channels: {} };
   }
@@ -53,6 +55,7 @@ export class SseSink implements Sink {
 
   private write(text: string): void {
     if (this.response.writableLength > this.maxBufferedBytes) {
+      this.onSlowConsumer?.();
       this.close(WS_CLOSE.slowConsumer, 'too far behind');
       this.response.destroy();
       return;

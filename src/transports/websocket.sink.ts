@@ -11,6 +11,8 @@ export interface WebSocketSinkOptions {
   deadAfterMs: number;
   /** The client asked for stream positions (offset, epoch) on every event. */
   positions: boolean;
+  /** Called once when the client is cut off for falling behind (4008). */
+  onSlowConsumer?: () => void;
 }
 
 /**
@@ -81,11 +83,14 @@ export class WebSocketSink implements Sink {
 
   private enqueue(frame: Buffer): void {
     if (!this.open) return;
-    const raw = this.rawSocket();
-    if ((raw?.writableLength ?? 0) + this.queuedBytes > this.options.maxBufferedBytes) {
-      // a slow reader must not hold memory for everyone else
+    // behind = bytes the kernel would not take yet; this turn's queue is not behind (it is flushed after the turn),
+    // but is bounded too, so a burst cannot grow it without limit
+    const behind = this.rawSocket()?.writableLength ?? 0;
+    if (behind > this.options.maxBufferedBytes || behind + this.queuedBytes > 4 * this.options.maxBufferedBytes) {
+      // a slow reader must not hold memory for everyone else; its connection stays resumable (resume_grace)
       this.queue = [];
       this.queuedBytes = 0;
+      this.options.onSlowConsumer?.();
       this.socket.close(WS_CLOSE.slowConsumer, 'too far behind');
       return;
     }

@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { ClientAddress } from '../common/client-address';
+import { OriginGuard } from '../common/origin-guard';
+import { RateLimits } from '../common/rate-limiter';
+import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { normalizeUuid } from '../common/validation/uuid';
 import { Settings } from '../config/settings';
 import { WS_CLOSE } from '../engine/close-codes';
@@ -12,17 +16,21 @@ import { WriteBatcher } from './write-batcher';
 
 const isTrue = (v: string | null) => v === '1' || v === 'true';
 
-/** Beyond this many bytes queued for one socket, the reader is too slow and is dropped. */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** Largest frame a client may send (clients only send heartbeats). */
+/** Largest frame a client may send until afterInit applies max_frame_size (clients only send heartbeats). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+type VerifyCallback = (verified: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+
+const JSON_TYPE = { 'Content-Type': 'application/json; charset=utf-8' };
 
 /**
  * GET /ws?conn_id=: the WebSocket transport. Frames from the client only
  * mark the connection alive; server frames are JSON lists of events.
+ * Before the upgrade, the Origin (allow_cors) and the client address's
+ * connect rate are checked and refused with a real HTTP 403 / 429.
  */
 @WebSocketGateway({ path: '/ws', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
-export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(WsGateway.name);
   private readonly sinks = new WeakMap<WebSocket, WebSocketSink>();
 
@@ -30,12 +38,36 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     private readonly engine: Engine,
     private readonly lifecycle: TransportLifecycle,
     private readonly settings: Settings,
+    private readonly origins: OriginGuard,
+    private readonly rates: RateLimits,
+    private readonly addresses: ClientAddress,
+    private readonly rejections: RejectionsService,
   ) {}
 
   /** One write batcher for every socket of this node. */
   private readonly batcher = new WriteBatcher();
 
+  /** ws reads these options on every upgrade: the configured frame limit and our pre-upgrade checks. */
+  afterInit(server: WebSocketServer): void {
+    const options = (server as unknown as { options: { maxPayload: number; verifyClient: unknown } }).options;
+    options.maxPayload = this.settings.max_frame_size;
+    options.verifyClient = (info: { req: IncomingMessage }, done: VerifyCallback) => this.verifyClient(info.req, done);
+  }
+
+  verifyClient(request: IncomingMessage, done: VerifyCallback): void {
+    if (!this.origins.allows(request.headers.origin, request.headers.host)) {
+      return done(false, 403, JSON.stringify({ request: 'Origin not allowed' }), JSON_TYPE);
+    }
+    const decision = this.rates.connect(this.addresses.ofUpgrade(request));
+    if (!decision.ok) {
+      const body = { request: 'Too many connections from this address (connect_rate): slow down', retry_after: decision.retryAfterSeconds };
+      return done(false, 429, JSON.stringify(body), { ...JSON_TYPE, 'Retry-After': String(decision.retryAfterSeconds) });
+    }
+    done(true);
+  }
+
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+    this.handleSocketErrors(socket);
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
     const connId = normalizeUuid(query.get('conn_id'));
     if (!connId) {
@@ -49,9 +81,10 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     }
     const positions = resume.positions !== undefined || isTrue(query.get('positions'));
     const sink = new WebSocketSink(connId, socket, this.batcher, {
-      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      maxBufferedBytes: this.settings.max_buffered_bytes,
       deadAfterMs: this.settings.gc_conns_after * 1000,
       positions,
+      onSlowConsumer: () => this.rejections.count(REJECTION.slowConsumer),
     });
     this.sinks.set(socket, sink);
     socket.on('message', () => {
@@ -65,7 +98,7 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
         return;
       }
     } catch (err) {
-      this.logger.error(`attach ${connId} failed: ${(err as Error).message}`);
+      this.logger.error(`attach failed: ${(err as Error).message}`);
       socket.close(1011, 'server error');
       return;
     }
@@ -79,5 +112,20 @@ export class WsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     if (!sink) return;
     this.sinks.delete(socket);
     await this.lifecycle.closed(sink);
+  }
+
+  /**
+   * Protocol errors from a client (a frame over max_frame_size: ws closes
+   * with 1009; bad UTF-8 or framing: 1007/1002) are the client's doing: they
+   * are counted and logged at debug level, not as server errors (the
+   * adapter's own listener would log each one as an error, a log flood on
+   * demand). ws needs one listener, so this one replaces it.
+   */
+  private handleSocketErrors(socket: WebSocket): void {
+    socket.removeAllListeners('error');
+    socket.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.rejections.count(REJECTION.frameTooLarge);
+      this.logger.debug(`socket error from a client: ${err.code ?? err.message}`);
+    });
   }
 }

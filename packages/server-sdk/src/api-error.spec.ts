@@ -6,6 +6,7 @@ describe(ChannelstreamApiError.name, () => {
     [401, { request: 'Bad Signature' }, 'bad-signature', false],
     [403, { request: 'Address not allowed' }, 'forbidden', false],
     [413, { request: 'Request body is too large' }, 'too-large', false],
+    [429, { request: 'Too many messages from this address (publish_rate): slow down', retry_after: 2 }, 'rate-limited', true],
     [422, { username: ['Missing data for required field.'] }, 'validation', false],
     [503, { request: 'Service unavailable: state engine unreachable, retry shortly' }, 'unavailable', true],
     [500, { request: 'Internal Server Error' }, 'http', false],

@@ -1,6 +1,6 @@
 import type { FieldErrors } from './api-types.js';
 
-export type ApiErrorKind = 'validation' | 'bad-signature' | 'forbidden' | 'not-found' | 'too-large' | 'unavailable' | 'http';
+export type ApiErrorKind = 'validation' | 'bad-signature' | 'forbidden' | 'not-found' | 'too-large' | 'rate-limited' | 'unavailable' | 'http';
 
 const KINDS: Record<number, ApiErrorKind> = {
   401: 'bad-signature',
@@ -8,6 +8,7 @@ const KINDS: Record<number, ApiErrorKind> = {
   404: 'not-found',
   413: 'too-large',
   422: 'validation',
+  429: 'rate-limited',
   503: 'unavailable',
 };
 
@@ -35,9 +36,14 @@ export class ChannelstreamApiError extends Error {
     return this.status === 422 && isObject(this.body) ? (this.body as FieldErrors) : undefined;
   }
 
-  /** Whether a retry may succeed (server busy or its state store unreachable). */
+  /** Whether a retry may succeed (rate limited, server busy or its state store unreachable). */
   get retryable(): boolean {
-    return this.status === 503 || this.status === 502 || this.status === 504;
+    return this.status === 429 || this.status === 503 || this.status === 502 || this.status === 504;
+  }
+
+  /** Seconds to wait before retrying a 429 (the server's `retry_after`). */
+  get retryAfterSeconds(): number | undefined {
+    return isObject(this.body) && typeof this.body.retry_after === 'number' ? this.body.retry_after : undefined;
   }
 }
 

@@ -21,12 +21,15 @@ import type {
 } from './api-types.js';
 import { LegacyTimestampSigner } from './signers/legacy-timestamp-signer.js';
 import type { RequestSigner } from './signers/request-signer.js';
+import { StrictRequestSigner } from './signers/strict-request-signer.js';
 
 export interface BackendOptions {
   /** The Channelstream server, e.g. `http://127.0.0.1:8000` (a path prefix is kept). */
   url: string;
-  /** The API secret: requests are signed with the legacy itsdangerous token. */
+  /** The API secret: requests are signed with it, by default with the legacy itsdangerous token. */
   secret?: string;
+  /** How `secret` signs: `legacy` (default, every server accepts it) or `strict` (for servers with signature_mode = strict). */
+  signatureMode?: 'legacy' | 'strict';
   /** Another way to sign requests (wins over `secret`). */
   signer?: RequestSigner;
   /** Default: the global fetch. */
@@ -54,7 +57,8 @@ export class ChannelstreamBackend {
   private readonly timeoutMs: number;
 
   constructor(options: BackendOptions) {
-    const signer = options.signer ?? (options.secret !== undefined ? new LegacyTimestampSigner(options.secret) : undefined);
+    const fromSecret = (secret: string) => (options.signatureMode === 'strict' ? new StrictRequestSigner(secret) : new LegacyTimestampSigner(secret));
+    const signer = options.signer ?? (options.secret !== undefined ? fromSecret(options.secret) : undefined);
     if (!signer) throw new Error('ChannelstreamBackend needs a secret or a signer');
     this.signer = signer;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -36,6 +36,9 @@ export interface MemoryEngineOptions {
   recoveryMaxEvents: number;
 }
 
+/** Strict-signature nonces remembered at most (about 2 minutes of 8,000 signed calls per second). */
+const MAX_NONCES = 1_000_000;
+
 export class MemoryEngine extends Engine {
   readonly name = 'memory';
   private readonly node = `${hostname()}:${process.pid}`;
@@ -323,6 +326,29 @@ export class MemoryEngine extends Engine {
 
   *localSinks(): Iterable<Sink> {
     for (const conn of this.connections.values()) if (conn.sink) yield conn.sink;
+  }
+
+  // ------------------------------------------------------------- security
+
+  /** Nonce -> expiry (epoch ms), in insertion order: with one TTL for all, the oldest expire first. */
+  private readonly nonces = new Map<string, number>();
+
+  async rememberNonce(nonce: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    for (const [old, expires] of this.nonces) {
+      if (expires > now) break;
+      this.nonces.delete(old);
+    }
+    const known = this.nonces.get(nonce);
+    if (known !== undefined && known > now) return false;
+    if (this.nonces.size >= MAX_NONCES) return false; // full of live nonces: refuse rather than forget one
+    this.nonces.delete(nonce);
+    this.nonces.set(nonce, now + ttlMs);
+    return true;
+  }
+
+  async userConnectionCount(username: string): Promise<number> {
+    return this.users.get(username)?.connections.size ?? 0;
   }
 
   async stats() {

@@ -420,6 +420,17 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     for (const conn of this.hub.connections.values()) if (conn.sink) yield conn.sink;
   }
 
+  // ------------------------------------------------------------- security
+
+  async rememberNonce(nonce: string, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    return (await this.call(() => this.redis.set(`${this.keys.prefix}nonce:${nonce}`, '1', 'PX', ttl, 'NX'))) === 'OK';
+  }
+
+  async userConnectionCount(username: string): Promise<number> {
+    return this.call(() => this.redis.scard(this.keys.userConnections(username)));
+  }
+
   async stats(): Promise<EngineStats> {
     await this.flushDelivered();
     const pipeline = this.redis.pipeline();

@@ -9,9 +9,10 @@ export interface RequestToSign {
 
 /**
  * How backend calls prove they hold the API secret: the headers to add to
- * one request. The server today accepts the legacy itsdangerous token
- * (LegacyTimestampSigner); a stricter mode (say, an HMAC over method, path,
- * body and time) is another implementation of this interface.
+ * one request. Every server accepts the legacy itsdangerous token
+ * (LegacyTimestampSigner); servers with signature_mode = strict want
+ * StrictRequestSigner (HMAC-SHA256 over method, path, timestamp, nonce and
+ * the body's SHA-256).
  */
 export interface RequestSigner {
   headersFor(request: RequestToSign): Record<string, string> | Promise<Record<string, string>>;
