@@ -190,7 +190,7 @@ export class WsClient {
   }
 
   /** Resolves once `predicate` holds, or fails after `ms`. */
-  async until(predicate: () => boolean, ms = 2000, what = 'condition'): Promise<void> {
+  async until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
     const deadline = Date.now() + ms;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events)}`);
@@ -204,7 +204,7 @@ export class WsClient {
     }
   }
 
-  async nextEvents(count: number, ms = 2000): Promise<any[]> {
+  async nextEvents(count: number, ms = 5000): Promise<any[]> {
     await this.until(() => this.events.length >= count, ms, `${count} events`);
     return this.events.splice(0, count);
   }
