@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Engine, type OpenedConnection, type PublishPolicy, type RemovedConnection, type StoredEventPatch } from '../engine';
-import { WS_CLOSE } from '../close-codes';
+import { streamCatchup } from '../catchup';
+import { isIdle, releaseSink, takeSink } from '../transport-slot';
 import { OutboundEvent } from '../outbound-event';
 import { isVisibleTo } from '../routing';
 import type { Sink } from '../sink';
@@ -17,9 +18,7 @@ import {
   type StoredEvent,
   type UserRecord,
 } from '../types';
-import { nowTimestamp } from '../../common/validation/timestamp';
-import type { Positions, StreamPosition } from '../positions';
-import { recover, recoveryEvent } from '../recovery';
+import type { Positions } from '../positions';
 import {
   LogicalClock,
   newEpoch,
@@ -202,8 +201,7 @@ export class MemoryEngine extends Engine {
   async idleConnections(before: number, detachedBefore = before): Promise<string[]> {
     const idle: string[] = [];
     for (const conn of this.connections.values()) {
-      const dropped = !conn.sink && conn.detachedAt !== undefined && conn.detachedAt < detachedBefore;
-      if (dropped || conn.lastActive < before) idle.push(conn.connId);
+      if (isIdle(conn, before, detachedBefore)) idle.push(conn.connId);
     }
     return idle;
   }
@@ -298,21 +296,14 @@ export class MemoryEngine extends Engine {
   async attach(connId: string, sink: Sink, resume?: Positions): Promise<boolean> {
     const conn = this.connections.get(connId);
     if (!conn) return false;
-    const previous = conn.sink;
-    conn.sink = sink;
-    conn.detachedAt = undefined;
-    if (previous && previous !== sink) previous.close(WS_CLOSE.replaced, 'replaced by a newer transport');
+    takeSink(conn, sink);
     for (const event of this.catchup(conn, resume)) sink.deliver(event);
     conn.lastActive = this.clock.mark();
     return true;
   }
 
   detach(connId: string, sink: Sink): boolean {
-    const conn = this.connections.get(connId);
-    if (!conn || conn.sink !== sink) return false;
-    conn.sink = undefined;
-    conn.lastActive = conn.detachedAt = this.clock.mark();
-    return true;
+    return releaseSink(this.connections.get(connId), sink, this.clock.mark());
   }
 
   sinkOf(connId: string): Sink | undefined {
@@ -423,29 +414,15 @@ export class MemoryEngine extends Engine {
    * else the frames newer than the connection's last activity; in time order.
    */
   private catchup(conn: MemoryConnection, resume: Positions | undefined): OutboundEvent[] {
-    const since = conn.lastActive;
     const username = conn.user.record.username;
-    const found: { at: number; event: OutboundEvent }[] = [];
-    const collect = (stream: { epoch: string; offset: number; frames: Frame[] }, name: string | null, from: StreamPosition | undefined, visible: (e: StoredEvent) => boolean) => {
-      const current = { epoch: stream.epoch, offset: stream.offset };
-      let frames = stream.frames.filter((f) => f.at > since);
-      if (from) {
-        const outcome = recover(current, from, stream.frames, this.options.recoveryMaxEvents);
-        if (!outcome.recovered) {
-          const at = this.clock.mark();
-          found.push({ at, event: new OutboundEvent(recoveryEvent(name, username, outcome.reason, current, nowTimestamp()), true) });
-          return;
-        }
-        frames = outcome.frames as Frame[];
-      }
-      for (const f of frames) {
-        if (!f.deleted && visible(f.event)) found.push({ at: f.at, event: new OutboundEvent(f.event, true, { epoch: stream.epoch, offset: f.offset }) });
-      }
-    };
-    for (const name of conn.channels) {
-      collect(this.channels.get(name)!, name, resume?.channels[name], (e) => isVisibleTo(e, username));
-    }
-    collect(conn.user, null, resume?.user, () => true);
+    const common = { username, since: conn.lastActive, maxEvents: this.options.recoveryMaxEvents, mark: () => this.clock.mark() };
+    const found = [...conn.channels].flatMap((name) => {
+      const channel = this.channels.get(name)!;
+      const current = { epoch: channel.epoch, offset: channel.offset };
+      return streamCatchup({ ...common, stream: name, current, frames: channel.frames, from: resume?.channels[name] });
+    });
+    const user = conn.user;
+    found.push(...streamCatchup({ ...common, stream: null, current: { epoch: user.epoch, offset: user.offset }, frames: user.frames, from: resume?.user }));
     return found.sort((a, b) => a.at - b.at).map((f) => f.event);
   }
 

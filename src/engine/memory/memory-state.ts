@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Sink } from '../sink';
+import type { StoredFrame } from '../catchup';
+import type { TransportSlot } from '../transport-slot';
 import type { ChannelRecord, StoredEvent, UserRecord } from '../types';
 
-/** An event kept for catch-up, with the logical time it was stored at. */
-export interface Frame {
-  at: number;
-  /** Place in its stream (channel or user). */
-  offset: number;
-  event: StoredEvent;
-  /** A deleted message keeps its place (so recovery sees no gap) but is never replayed. */
-  deleted?: boolean;
-}
+/** An event kept for catch-up, with the logical time it was stored at and its place in its stream. */
+export type Frame = StoredFrame;
 
-export interface MemoryConnection {
+export interface MemoryConnection extends TransportSlot {
   connId: string;
   user: MemoryUser;
   channels: Set<string>;
-  lastActive: number;
-  sink?: Sink;
-  /** When its transport dropped; the connection may resume until the grace period ends. */
-  detachedAt?: number;
 }
 
 export interface MemoryUser {

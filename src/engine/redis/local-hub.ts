@@ -2,19 +2,16 @@ import { OutboundEvent } from '../outbound-event';
 import { isVisibleTo } from '../routing';
 import type { StreamPosition } from '../positions';
 import type { Sink } from '../sink';
+import type { TransportSlot } from '../transport-slot';
 import type { StoredEvent } from '../types';
 
 /** A connection owned by this node: its transport and what it listens to. */
-export interface LocalConnection {
+export interface LocalConnection extends TransportSlot {
   connId: string;
   username: string;
   channels: Set<string>;
-  lastActive: number;
   /** lastActive as last written to Redis. */
   flushedActive: number;
-  sink?: Sink;
-  /** When its transport dropped; the connection may resume until the grace period ends. */
-  detachedAt?: number;
   /** While catch-up is read, live events wait here (null when live). */
   pending: { event: OutboundEvent; at: number }[] | null;
 }

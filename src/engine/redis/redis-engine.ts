@@ -2,15 +2,14 @@ import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/c
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { streamCatchup, type StoredFrame } from '../catchup';
 import { WS_CLOSE } from '../close-codes';
+import { isIdle, releaseSink, takeSink } from '../transport-slot';
 import { Engine, type OpenedConnection, type PublishPolicy, type RemovedConnection, type StoredEventPatch } from '../engine';
 import { EngineUnavailableError } from '../engine-errors';
 import { LogicalClock, newEpoch } from '../memory/memory-state';
-import { nowTimestamp } from '../../common/validation/timestamp';
 import type { Positions } from '../positions';
-import { recover, recoveryEvent } from '../recovery';
 import { OutboundEvent } from '../outbound-event';
-import { isVisibleTo } from '../routing';
 import type { Sink } from '../sink';
 import {
   CHANNEL_FRAMES_KEPT,
@@ -42,12 +41,7 @@ export interface RedisEngineOptions {
 }
 
 /** A stored frame: {at, offset, event}, tombstoned (deleted) when its message was deleted. */
-interface Frame {
-  at: number;
-  offset: number;
-  event: StoredEvent;
-  deleted?: boolean;
-}
+type Frame = StoredFrame;
 
 /** What pub/sub carries: the frame plus its stream's epoch. */
 interface Published extends Frame {
@@ -283,8 +277,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   async idleConnections(before: number, detachedBefore = before): Promise<string[]> {
     const idle: string[] = [];
     for (const conn of this.hub.connections.values()) {
-      const dropped = !conn.sink && conn.detachedAt !== undefined && conn.detachedAt < detachedBefore;
-      if (dropped || conn.lastActive < before) idle.push(conn.connId);
+      if (isIdle(conn, before, detachedBefore)) idle.push(conn.connId);
     }
     return idle.concat(await this.orphanedConnections());
   }
@@ -390,21 +383,14 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     const known = this.hub.get(connId);
     const since = known?.lastActive ?? Number(lastActive);
     const conn = this.hub.adopt(connId, username, channels, since);
-    const previous = conn.sink;
-    conn.sink = sink;
-    conn.detachedAt = undefined;
-    if (previous && previous !== sink) previous.close(WS_CLOSE.replaced, 'replaced by a newer transport');
+    takeSink(conn, sink);
     await this.catchUp(conn, since, [...conn.channels], true, resume);
     conn.lastActive = this.clock.mark();
     return true;
   }
 
   detach(connId: string, sink: Sink): boolean {
-    const conn = this.hub.get(connId);
-    if (!conn || conn.sink !== sink) return false;
-    conn.sink = undefined;
-    conn.lastActive = conn.detachedAt = this.clock.mark();
-    return true;
+    return releaseSink(this.hub.get(connId), sink, this.clock.mark());
   }
 
   sinkOf(connId: string): Sink | undefined {
@@ -524,23 +510,19 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       const found: { at: number; event: OutboundEvent }[] = [];
       const streams: (string | null)[] = [...channels, ...(includeUser ? [null] : [])];
       streams.forEach((stream, i) => {
-        const frames = (results[i * 2] as string[]).map((item) => JSON.parse(item) as Frame);
         const [epoch, offset] = results[i * 2 + 1] as (string | null)[];
-        const current = { epoch: epoch ?? '', offset: Number(offset ?? 0) };
-        const from = stream === null ? resume?.user : resume?.channels[stream];
-        let replay = frames.filter((f) => f.at > since);
-        if (from) {
-          const outcome = recover(current, from, frames, this.options.recoveryMaxEvents);
-          if (!outcome.recovered) {
-            found.push({ at: this.clock.mark(), event: new OutboundEvent(recoveryEvent(stream, conn.username, outcome.reason, current, nowTimestamp()), true) });
-            return;
-          }
-          replay = outcome.frames as Frame[];
-        }
-        for (const f of replay) {
-          if (f.deleted || (stream !== null && !isVisibleTo(f.event, conn.username))) continue;
-          found.push({ at: f.at, event: new OutboundEvent(f.event, true, { epoch: current.epoch, offset: f.offset }) });
-        }
+        found.push(
+          ...streamCatchup({
+            stream,
+            username: conn.username,
+            current: { epoch: epoch ?? '', offset: Number(offset ?? 0) },
+            frames: (results[i * 2] as string[]).map((item) => JSON.parse(item) as Frame),
+            since,
+            from: stream === null ? resume?.user : resume?.channels[stream],
+            maxEvents: this.options.recoveryMaxEvents,
+            mark: () => this.clock.mark(),
+          }),
+        );
       });
       found.sort((a, b) => a.at - b.at);
       const replayed = new Set(found.map((f) => f.event.event.uuid));
