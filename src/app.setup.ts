@@ -3,7 +3,6 @@ import fastifyFormbody from '@fastify/formbody';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
@@ -18,6 +17,9 @@ import { registerRequestLogging } from './logging/request-logging';
 import { MetricsService } from './metrics/metrics.service';
 import { documentPublishRoute } from './messages/publish.openapi';
 import { registerPublishRoute } from './messages/publish.route';
+import { openPublishLane } from './messages/publish-lane';
+import { LaneServer } from './http/lane-server';
+import { LeanWsAdapter } from './transports/lean-ws-adapter';
 import { registerHttpPolicy } from './common/http-policy';
 import { registerJsonBodies } from './common/json-body';
 import type { Settings } from './config/settings';
@@ -36,6 +38,7 @@ const LOG_LEVELS: Record<Settings['log_level'], LogLevel[]> = {
 
 /** Builds the whole application (main.ts and the e2e tests use this same function). */
 export async function createApp(settings: Settings, logLevels?: LogLevel[]): Promise<NestFastifyApplication> {
+  const lanes = new LaneServer();
   const adapter = new FastifyAdapter({
     bodyLimit: settings.max_body_size,
     trustProxy: false,
@@ -43,6 +46,7 @@ export async function createApp(settings: Settings, logLevels?: LogLevel[]): Pro
     // requests are logged at debug level by our own hook: info-level lines per publish would cost more than the publish
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
+    serverFactory: lanes.factory as never,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(settings), adapter, {
     logger: logLevels ?? LOG_LEVELS[settings.log_level],
@@ -50,7 +54,7 @@ export async function createApp(settings: Settings, logLevels?: LogLevel[]): Pro
     bufferLogs: true,
   });
   app.useLogger(new PinoNestLogger(app.getHttpAdapter().getInstance().log));
-  await configureApp(app, settings);
+  await configureApp(app, settings, lanes);
   return app;
 }
 
@@ -62,16 +66,31 @@ function pinoLevelOf(levels: LogLevel[]): string {
   return 'fatal';
 }
 
-export async function configureApp(app: NestFastifyApplication, settings: Settings): Promise<void> {
+export async function configureApp(app: NestFastifyApplication, settings: Settings, lanes: LaneServer): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpPolicy(fastify, settings);
   registerJsonBodies(fastify);
   await app.register(fastifyFormbody as never);
   await app.register(fastifyCookie as never, { secret: settings.cookie_secret } as never);
-  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  app.useWebSocketAdapter(new LeanWsAdapter(app, { messageParser: () => undefined }));
+  // POST /message over the network takes the publish lane; app.inject (tests) reaches this same route here
   registerPublishRoute(fastify, app.get(SignatureGuard), app.get(MessagesService));
   registerHttpMetrics(fastify, app.get(MetricsService));
   registerRequestLogging(fastify);
+  const publish = await openPublishLane({
+    settings,
+    logger: fastify.log,
+    guard: app.get(SignatureGuard),
+    messages: app.get(MessagesService),
+    metrics: app.get(MetricsService),
+  });
+  lanes.open(publish.lane);
+  // from the start of shutdown on, publishes get the application's answer (Nest's 503 while closing)
+  fastify.addHook('preClose', (done) => {
+    lanes.close();
+    done();
+  });
+  fastify.addHook('onClose', (_instance, done) => void publish.instance.close().then(() => done(), done));
   app.enableShutdownHooks();
   setUpApiExplorer(app);
 }

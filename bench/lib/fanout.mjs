@@ -6,7 +6,8 @@ import { round, summarize } from './stats.mjs';
 const WORKER = new URL('./subscriber-worker.mjs', import.meta.url);
 
 /** Subscribes `count` connections to `channel`, spread over the nodes; returns their WebSocket URLs. */
-export async function channelstreamSubscribers(nodes, secret, channel, count) {
+/** Connects `count` users to `channel`; `info` is sent as /connect's info (what channels_info lists in the answer). */
+export async function channelstreamSubscribers(nodes, secret, channel, count, info) {
   const targets = [];
   let next = 0;
   const one = async () => {
@@ -16,7 +17,7 @@ export async function channelstreamSubscribers(nodes, secret, channel, count) {
       const res = await fetch(`${node.url}/connect`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(secret) },
-        body: JSON.stringify({ username: `bench-${i}`, channels: [channel] }),
+        body: JSON.stringify({ username: `bench-${i}`, channels: [channel], ...(info && { info }) }),
       });
       if (!res.ok) throw new Error(`/connect answered ${res.status}: ${await res.text()}`);
       const { conn_id } = await res.json();

@@ -17,7 +17,9 @@ export async function idleConnections({ node, secret, count, workers = 2 }) {
   await settle(1000);
   const before = rssBytes(node.pid);
   const started = performance.now();
-  const targets = await channelstreamSubscribers([node], secret, `idle-${count}`, count);
+  // one big channel: by default each /connect answer would list every member (O(members) each, O(N²) in all);
+  // a backend joining thousands of users to one channel asks for the channel without its user list
+  const targets = await channelstreamSubscribers([node], secret, `idle-${count}`, count, { include_users: false, include_history: false });
   const pool = Array.from({ length: workers }, (_, w) => new Worker(WORKER, { workerData: { targets: targets.filter((_, i) => i % workers === w) } }));
   const ask = (worker, msg, type) =>
     new Promise((resolve) => {

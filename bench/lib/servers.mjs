@@ -57,7 +57,7 @@ export async function startNode(env = {}) {
 /** Any script as a server (the bare ws baseline). */
 export async function startScript(script, env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { url, pid: child.pid, stop: () => stop(child) };

@@ -9,6 +9,7 @@ import { ClientAddress } from '../common/client-address';
 import { isHttps } from '../common/http-policy';
 import { isPlainObject } from '../common/validation/validators';
 import { Settings } from '../config/settings';
+import { aboutRequest } from '../logging/request-context';
 import { VERSION } from '../version';
 import { panelPage, refusedPage, signInPage, signOutConfirmPage } from './admin-pages';
 import { AdminService } from './admin.service';
@@ -71,7 +72,7 @@ export class AdminController {
   @ApiExcludeEndpoint()
   async signIn(@Req() request: FastifyRequest, @Body() body: unknown, @Res() reply: FastifyReply): Promise<void> {
     if (isCrossSite(request.headers)) {
-      this.logger.warn(`cross-site admin sign-in refused (from ${request.ip}, origin ${request.headers.origin ?? '-'})`);
+      this.logger.warn(aboutRequest(request, `cross-site admin sign-in refused (from ${request.ip}, origin ${request.headers.origin ?? '-'})`));
       return sendPage(reply, 403, refusedPage('Sign-in refused: the form was sent from another site. Sign in on this server’s own sign-in page.'));
     }
     const username = formField(body, 'username').trim();
@@ -89,7 +90,7 @@ export class AdminController {
       return void reply.redirect('/admin', 302);
     }
     const delay = this.throttle.recordFailure(address);
-    this.logger.warn(`failed admin sign-in from ${address} (answer held ${delay} ms)`);
+    this.logger.warn(aboutRequest(request, `failed admin sign-in from ${address} (answer held ${delay} ms)`));
     await sleep(delay);
     sendPage(reply, 401, signInPage({ error: 'Wrong user name or password.', username }));
   }

@@ -10,6 +10,7 @@ import { AddressAllowlist } from './address-allowlist';
 import { canonicalRequest, macMatches, readStrictHeaders } from './strict-signature';
 import { TimestampSigner, type VerifyResult } from './timestamp-signer';
 import { VerifiedTokens } from './verified-tokens';
+import { aboutRequest } from '../logging/request-context';
 
 export const SIGNATURE_HEADER = 'x-channelstream-secret';
 
@@ -72,7 +73,7 @@ export class SignatureGuard implements CanActivate {
     const address = this.addresses.of(request);
     if (!this.allowlist.allows(address)) {
       this.rejections.count(REJECTION.addressDenied);
-      this.logger.warn(`backend call from ${address} refused: not in allow_posting_from`);
+      this.logger.warn(aboutRequest(request, `backend call from ${address} refused: not in allow_posting_from`));
       throw new ApiError(403, { request: 'Address not allowed' });
     }
     if (this.strict) return this.checkStrict(request, address);
@@ -87,17 +88,17 @@ export class SignatureGuard implements CanActivate {
       result = this.previous.signer.verify(token, maxAge, now);
       validUntil = Math.floor(this.previous.until / 1000) - 1;
     }
-    if (!result.ok) throw this.refused(result.reason === 'expired' ? 'expired' : 'bad-signature', address, false);
+    if (!result.ok) throw this.refused(request, result.reason === 'expired' ? 'expired' : 'bad-signature', address, false);
     this.verified.add(token, Math.min(validUntil, maxAge === undefined ? Infinity : result.timestamp + maxAge));
   }
 
   private async checkStrict(request: FastifyRequest, address: string | undefined): Promise<void> {
     const headers = readStrictHeaders(request.headers);
-    if (!headers.ok) throw headers.reason === 'missing' ? this.missing() : this.refused('malformed', address, true);
+    if (!headers.ok) throw headers.reason === 'missing' ? this.missing() : this.refused(request, 'malformed', address, true);
     const nowMs = Date.now();
     const timestamp = Number(headers.timestamp);
     const maxAge = this.settings.signature_max_age;
-    if (Math.abs(Math.floor(nowMs / 1000) - timestamp) > maxAge) throw this.refused('expired', address, true);
+    if (Math.abs(Math.floor(nowMs / 1000) - timestamp) > maxAge) throw this.refused(request, 'expired', address, true);
     const canonical = canonicalRequest({
       method: request.method,
       path: request.url,
@@ -108,10 +109,10 @@ export class SignatureGuard implements CanActivate {
     const valid =
       macMatches(this.settings.secret, canonical, headers.mac) ||
       (this.previous !== undefined && this.previous.until > nowMs && macMatches(this.previous.secret, canonical, headers.mac));
-    if (!valid) throw this.refused('bad-signature', address, true);
+    if (!valid) throw this.refused(request, 'bad-signature', address, true);
     // remembered until its timestamp leaves the window, so it can never be used twice
     const ttlMs = Math.max(1000, (timestamp + maxAge + 1) * 1000 - nowMs);
-    if (!(await this.engine.rememberNonce(headers.nonce, ttlMs))) throw this.refused('replayed', address, true);
+    if (!(await this.engine.rememberNonce(headers.nonce, ttlMs))) throw this.refused(request, 'replayed', address, true);
   }
 
   private missing(): ApiError {
@@ -119,9 +120,9 @@ export class SignatureGuard implements CanActivate {
     return new ApiError(403, { request: 'Missing signature' });
   }
 
-  private refused(reason: 'malformed' | 'bad-signature' | 'expired' | 'replayed', address: string | undefined, strict: boolean): ApiError {
+  private refused(request: FastifyRequest, reason: 'malformed' | 'bad-signature' | 'expired' | 'replayed', address: string | undefined, strict: boolean): ApiError {
     this.rejections.count(reason === 'expired' ? REJECTION.signatureExpired : reason === 'replayed' ? REJECTION.signatureReplayed : REJECTION.signatureBad);
-    this.logger.warn(`backend call from ${address} refused: ${reason} signature`);
+    this.logger.warn(aboutRequest(request, `backend call from ${address} refused: ${reason} signature`));
     // strict mode says why (clock skew and replays are worth telling a backend developer); legacy keeps the original's body
     return new ApiError(401, strict ? { ...BAD_SIGNATURE, reason } : BAD_SIGNATURE);
   }

@@ -29,7 +29,7 @@ export function channelInfo(view: ChannelView, includeUsers: boolean): ChannelIn
     history: view.history,
     last_active: formatTimestamp(c.lastActive),
     total_connections: view.totalConnections,
-    total_users: view.users.length,
+    total_users: view.totalUsers,
     users: includeUsers ? view.users : [],
   };
 }

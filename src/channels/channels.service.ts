@@ -25,7 +25,7 @@ export class ChannelsService {
   /** channels_info for the named channels (all when undefined). */
   async describe(names: readonly string[] | undefined, options: InfoOptions): Promise<ChannelsInfo> {
     const excluded = new Set(options.excludeChannels);
-    const views = (await this.engine.channelViews(names, options.includeHistory)).filter((v) => !excluded.has(v.channel.name));
+    const views = (await this.engine.channelViews(names, options.includeHistory, options.includeUsers)).filter((v) => !excluded.has(v.channel.name));
     const info: ChannelsInfo = { channels: {}, users: [] };
     const listed = new Set<string>();
     for (const view of views) {

@@ -61,8 +61,12 @@ export abstract class Engine {
   // channels
   /** Creates missing channels with `settings`; merges `settings` into existing ones. */
   abstract configureChannels(configs: Record<string, Partial<ChannelSettings>>): Promise<ChannelRecord[]>;
-  /** Views of the named channels (every channel when `names` is undefined), skipping unknown names. */
-  abstract channelViews(names: readonly string[] | undefined, includeHistory: boolean): Promise<ChannelView[]>;
+  /**
+   * Views of the named channels (every channel when `names` is undefined),
+   * skipping unknown names; member names are listed (sorted) only when
+   * `includeUsers`, since a big channel's list costs more than the rest.
+   */
+  abstract channelViews(names: readonly string[] | undefined, includeHistory: boolean, includeUsers?: boolean): Promise<ChannelView[]>;
 
   // connections
   /** Creates the connection, or returns the existing one of the same user. Undefined when it belongs to another user. */

@@ -39,8 +39,9 @@ export interface ConnectionRecord {
 /** A channel with who is in it, as `/info` reports it. */
 export interface ChannelView {
   channel: ChannelRecord;
-  /** Sorted usernames with at least one connection in the channel. */
+  /** Sorted usernames with at least one connection in the channel (empty when not asked for). */
   users: string[];
+  totalUsers: number;
   totalConnections: number;
   history: StoredEvent[];
 }

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignatureGuard } from '../auth/signature.guard';
 import { errorResponse } from '../common/error-response';
 import { validateList } from '../common/validation/validate';
+import type { MessageLimits } from './message-limits';
 import { MessageDto } from './message.dto';
 import { fastMessageList } from './message-schema';
 import type { MessagesService } from './messages.service';
@@ -25,10 +26,16 @@ export function registerPublishRoute(fastify: FastifyInstance, guard: SignatureG
       limits.checkSizes(request, items);
       return await messages.publish(items);
     } catch (error) {
-      const { status, body, headers } = errorResponse(error);
-      if (status < 500) limits.countRefusal(error);
-      if (headers) reply.headers(headers);
-      return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+      return answerPublishError(request, reply, error, limits);
     }
   });
+}
+
+/** The application's answer to an error (errorResponse), counted as a refusal or logged as a failure. */
+export function answerPublishError(request: FastifyRequest, reply: FastifyReply, error: unknown, limits: MessageLimits): FastifyReply {
+  const { status, body, headers } = errorResponse(error);
+  if (status < 500) limits.countRefusal(error);
+  else request.log.error({ err: error }, 'publish failed');
+  if (headers) reply.headers(headers);
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -34,10 +34,9 @@ export class WebSocketSink implements Sink {
     private readonly socket: WebSocket,
     private readonly batcher: WriteBatcher,
     private readonly options: WebSocketSinkOptions,
-  ) {
-    socket.on('pong', () => this.markSeen());
-  }
+  ) {}
 
+  /** A frame or a pong from the peer (the gateway's socket listeners call this). */
   markSeen(): void {
     this.lastSeen = Date.now();
   }

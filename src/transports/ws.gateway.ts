@@ -11,7 +11,7 @@ import { Settings } from '../config/settings';
 import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
 import { TransportLifecycle } from './transport-lifecycle.service';
-import { WebSocketSink } from './websocket.sink';
+import { WebSocketSink, type WebSocketSinkOptions } from './websocket.sink';
 import { WriteBatcher } from './write-batcher';
 
 const isTrue = (v: string | null) => v === '1' || v === 'true';
@@ -42,10 +42,46 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
     private readonly rates: RateLimits,
     private readonly addresses: ClientAddress,
     private readonly rejections: RejectionsService,
-  ) {}
+  ) {
+    this.sinkOptions = [false, true].map((positions) => ({
+      maxBufferedBytes: settings.max_buffered_bytes,
+      deadAfterMs: settings.gc_conns_after * 1000,
+      positions,
+      onSlowConsumer: () => rejections.count(REJECTION.slowConsumer),
+    }));
+  }
 
   /** One write batcher for every socket of this node. */
   private readonly batcher = new WriteBatcher();
+
+  /** Sink options, shared by every socket (without and with stream positions): nothing per connection. */
+  private readonly sinkOptions: readonly WebSocketSinkOptions[];
+
+  // Socket listeners shared by every socket (ws calls them with the socket as `this`): no closures per connection.
+  private readonly onClientFrame = ((gateway: WsGateway) =>
+    function (this: WebSocket): void {
+      const sink = gateway.sinks.get(this);
+      if (!sink) return;
+      sink.markSeen();
+      gateway.engine.touch(sink.connId);
+    })(this);
+
+  private readonly onPong = ((gateway: WsGateway) =>
+    function (this: WebSocket): void {
+      gateway.sinks.get(this)?.markSeen();
+    })(this);
+
+  /**
+   * Protocol errors from a client (a frame over max_frame_size: ws closes
+   * with 1009; bad UTF-8 or framing: 1007/1002) are the client's doing: they
+   * are counted and logged at debug level, not as server errors (the
+   * adapter's own listener would log each one as an error, a log flood on
+   * demand).
+   */
+  private readonly onSocketError = (err: Error & { code?: string }): void => {
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.rejections.count(REJECTION.frameTooLarge);
+    this.logger.debug(`socket error from a client: ${err.code ?? err.message}`);
+  };
 
   /** ws reads these options on every upgrade: the configured frame limit and our pre-upgrade checks. */
   afterInit(server: WebSocketServer): void {
@@ -67,7 +103,9 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
   }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
-    this.handleSocketErrors(socket);
+    // ws needs one error listener; this one replaces the adapter's
+    socket.removeAllListeners('error');
+    socket.on('error', this.onSocketError);
     const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
     const connId = normalizeUuid(query.get('conn_id'));
     if (!connId) {
@@ -80,17 +118,10 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
       return;
     }
     const positions = resume.positions !== undefined || isTrue(query.get('positions'));
-    const sink = new WebSocketSink(connId, socket, this.batcher, {
-      maxBufferedBytes: this.settings.max_buffered_bytes,
-      deadAfterMs: this.settings.gc_conns_after * 1000,
-      positions,
-      onSlowConsumer: () => this.rejections.count(REJECTION.slowConsumer),
-    });
+    const sink = new WebSocketSink(connId, socket, this.batcher, this.sinkOptions[positions ? 1 : 0]!);
     this.sinks.set(socket, sink);
-    socket.on('message', () => {
-      sink.markSeen();
-      this.engine.touch(connId);
-    });
+    socket.on('message', this.onClientFrame);
+    socket.on('pong', this.onPong);
     try {
       if (!(await this.engine.attach(connId, sink, resume.positions))) {
         this.sinks.delete(socket);
@@ -112,20 +143,5 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
     if (!sink) return;
     this.sinks.delete(socket);
     await this.lifecycle.closed(sink);
-  }
-
-  /**
-   * Protocol errors from a client (a frame over max_frame_size: ws closes
-   * with 1009; bad UTF-8 or framing: 1007/1002) are the client's doing: they
-   * are counted and logged at debug level, not as server errors (the
-   * adapter's own listener would log each one as an error, a log flood on
-   * demand). ws needs one listener, so this one replaces it.
-   */
-  private handleSocketErrors(socket: WebSocket): void {
-    socket.removeAllListeners('error');
-    socket.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.rejections.count(REJECTION.frameTooLarge);
-      this.logger.debug(`socket error from a client: ${err.code ?? err.message}`);
-    });
   }
 }

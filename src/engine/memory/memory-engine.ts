@@ -112,14 +112,15 @@ export class MemoryEngine extends Engine {
     });
   }
 
-  async channelViews(names: readonly string[] | undefined, includeHistory: boolean): Promise<ChannelView[]> {
+  async channelViews(names: readonly string[] | undefined, includeHistory: boolean, includeUsers = true): Promise<ChannelView[]> {
     const entries = names === undefined ? [...this.channels.values()] : names.map((n) => this.channels.get(n));
     const views: ChannelView[] = [];
     for (const entry of entries) {
       if (!entry) continue;
       views.push({
         channel: entry.record,
-        users: [...entry.members.keys()].sort(),
+        users: includeUsers ? [...entry.members.keys()].sort() : [],
+        totalUsers: entry.members.size,
         totalConnections: entry.connectionCount,
         history: includeHistory ? entry.history : [],
       });

@@ -190,7 +190,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     return records;
   }
 
-  async channelViews(names: readonly string[] | undefined, includeHistory: boolean): Promise<ChannelView[]> {
+  async channelViews(names: readonly string[] | undefined, includeHistory: boolean, includeUsers = true): Promise<ChannelView[]> {
     const list = names ?? (await this.call(() => this.redis.smembers(this.keys.channels)));
     if (list.length === 0) return [];
     const pipeline = this.redis.pipeline();
@@ -209,7 +209,8 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       const history = includeHistory ? (results[i * step + 2] as string[]).map((h) => JSON.parse(h) as StoredEvent) : [];
       views.push({
         channel: channelRecord(name, uuid, settings, lastActive),
-        users: Object.keys(members).sort(),
+        users: includeUsers ? Object.keys(members).sort() : [],
+        totalUsers: Object.keys(members).length,
         totalConnections: Object.values(members).reduce((sum, n) => sum + Number(n), 0),
         history,
       });
