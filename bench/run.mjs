@@ -9,17 +9,20 @@ import { channelstreamPublisher, channelstreamSubscribers, runFanout } from './l
 import { idleConnections } from './lib/idle-connections.mjs';
 import { publishLoad } from './lib/publish-load.mjs';
 import { SECRET, startNode, startScript } from './lib/servers.mjs';
+import { sign } from './lib/sign.mjs';
 import { round } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
-// --only fanout,publish,idle runs a part (all by default)
+// --only fanout,latency,publish,idle runs a part (all by default)
 const onlyArg = process.argv.indexOf('--only');
-const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fanout', 'publish', 'idle']);
+const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fanout', 'latency', 'publish', 'idle']);
 const SUBSCRIBERS = quick ? [100, 1000] : [100, 1000, 5000];
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
 const PAYLOAD_PAD = 'x'.repeat(120); // with the rest of the event: ~200 bytes
+// subscribers join one channel; without this, each /connect answer would list every member so far (O(N²) set-up)
+const LEAN_INFO = { include_users: false, include_history: false };
 
 function barePublisher(url) {
   return async (seq) => {
@@ -30,29 +33,29 @@ function barePublisher(url) {
   };
 }
 
-async function fanoutOurs(subscribers, rate) {
+async function fanoutOurs(subscribers, rate, messages = MESSAGES) {
   const node = await startNode();
   try {
     const channel = `bench-${randomUUID().slice(0, 6)}`;
-    const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers);
-    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages: MESSAGES, rate });
+    const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
+    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate });
   } finally {
     await node.stop();
   }
 }
 
-async function fanoutBare(subscribers, rate) {
+async function fanoutBare(subscribers, rate, messages = MESSAGES) {
   const server = await startScript('bench/baseline/bare-ws.mjs');
   try {
     const targets = Array.from({ length: subscribers }, () => ({ wsUrl: `${server.url.replace('http', 'ws')}/ws` }));
-    return await runFanout({ targets, publish: barePublisher(server.url), messages: MESSAGES, rate });
+    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate });
   } finally {
     await server.stop();
   }
 }
 
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
-const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, fanout: [], publish: [], idle: [] };
+const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, fanout: [], latency: [], publish: [], idle: [] };
 
 for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   const ours = [];
@@ -67,39 +70,79 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
 }
 
-if (only.has('publish')) {
-  const bare = await startScript('bench/baseline/bare-fastify.mjs');
-  const bareResult = await publishLoad({ url: bare.url, pid: bare.pid });
-  await bare.stop();
-  for (const subscribers of [0, 100]) {
-    const node = await startNode();
-    try {
-      const channel = `pub-${randomUUID().slice(0, 6)}`;
-      let pool;
-      if (subscribers) {
-        const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers);
-        const { Worker } = await import('node:worker_threads');
-        pool = new Worker(new URL('./lib/subscriber-worker.mjs', import.meta.url), { workerData: { targets } });
-        await new Promise((resolve) => {
-          pool.on('message', (m) => m.type === 'opened' && resolve());
-          pool.postMessage('open');
-        });
-      } else {
-        await fetch(`${node.url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': (await import('./lib/sign.mjs')).sign(SECRET) }, body: JSON.stringify({ [channel]: {} }) });
-      }
-      const ours = await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel });
-      results.publish.push({
-        subscribers,
-        ours,
-        bare_fastify: bareResult,
-        ratio: round(ours.requests_per_s / bareResult.requests_per_s, 2),
-        cpu_ratio: round(bareResult.server_cpu_us_per_request / ours.server_cpu_us_per_request, 2),
+// latency at a fixed rate both servers sustain (~DELIVERIES_PER_S deliveries per second, 8 s), interleaved
+const DELIVERIES_PER_S = 40000;
+for (const n of only.has('latency') ? SUBSCRIBERS : []) {
+  const rate = Math.max(1, Math.round(DELIVERIES_PER_S / n));
+  const messages = rate * (quick ? 4 : 8);
+  const ours = [];
+  const bare = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bare.push(await fanoutBare(n, rate, messages));
+    ours.push(await fanoutOurs(n, rate, messages));
+  }
+  const lowest = (runs) => runs.reduce((a, b) => (b.latency_ms.p99 < a.latency_ms.p99 ? b : a));
+  results.latency.push({ subscribers: n, rate, ours: lowest(ours), bare: lowest(bare) });
+  console.error(`latency ${n} at ${rate}/s: ours p99 ${lowest(ours).latency_ms.p99} ms, bare ${lowest(bare).latency_ms.p99} ms`);
+}
+
+// publish: bare Fastify, ours with 0 and with 100 subscribers, interleaved; the median round is reported
+async function publishOurs(subscribers) {
+  const node = await startNode();
+  let pool;
+  try {
+    const channel = `pub-${randomUUID().slice(0, 6)}`;
+    if (subscribers) {
+      const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
+      const { Worker } = await import('node:worker_threads');
+      pool = new Worker(new URL('./lib/subscriber-worker.mjs', import.meta.url), { workerData: { targets } });
+      await new Promise((resolve) => {
+        pool.on('message', (m) => m.type === 'opened' && resolve());
+        pool.postMessage('open');
       });
-      console.error(`publish with ${subscribers} subscribers: ${ours.requests_per_s} req/s (bare ${bareResult.requests_per_s})`);
-      await pool?.terminate();
-    } finally {
-      await node.stop();
+    } else {
+      await fetch(`${node.url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(SECRET) }, body: JSON.stringify({ [channel]: {} }) });
     }
+    return await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel, seconds: quick ? 5 : 10 });
+  } finally {
+    await pool?.terminate();
+    await node.stop();
+  }
+}
+
+async function publishBare() {
+  const bare = await startScript('bench/baseline/bare-fastify.mjs');
+  try {
+    return await publishLoad({ url: bare.url, pid: bare.pid, seconds: quick ? 5 : 10 });
+  } finally {
+    await bare.stop();
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+if (only.has('publish')) {
+  const rounds = quick ? 1 : 3;
+  const runs = { 0: [], 100: [] };
+  for (let r = 0; r < rounds; r++) {
+    const bare = await publishBare();
+    for (const subscribers of [0, 100]) {
+      const ours = await publishOurs(subscribers);
+      runs[subscribers].push({ ours, bare, ratio: round(ours.requests_per_s / bare.requests_per_s, 2) });
+      console.error(`publish with ${subscribers} subscribers: ${ours.requests_per_s} req/s (bare ${bare.requests_per_s})`);
+    }
+  }
+  for (const subscribers of [0, 100]) {
+    const ratio = median(runs[subscribers].map((run) => run.ratio));
+    const chosen = runs[subscribers].find((run) => run.ratio === ratio);
+    results.publish.push({
+      subscribers,
+      ours: chosen.ours,
+      bare_fastify: chosen.bare,
+      ratio,
+      ratios: runs[subscribers].map((run) => run.ratio),
+      cpu_ratio: round(chosen.bare.server_cpu_us_per_request / chosen.ours.server_cpu_us_per_request, 2),
+    });
   }
 }
 
@@ -120,14 +163,18 @@ const lines = [
   '|---|---|---|---|---|---|---|',
   ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '',
-  '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s | ratio CPU |',
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | loss (ours / bare) |`,
+  '|---|---|---|---|---|',
+  ...results.latency.map((l) => `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.ours.loss} / ${l.bare.loss} |`),
+  '',
+  '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',
   '|---|---|---|---|---|---|---|---|',
   ...results.publish.map(
     (p) =>
-      `| ${p.subscribers} subscribers | ${p.ours.requests_per_s} | ${p.ours.latency_p99_ms} | ${p.ours.non_2xx} | ${p.ours.server_cpu_us_per_request} | ${p.bare_fastify.requests_per_s} (${p.bare_fastify.server_cpu_us_per_request}) | ${p.ratio} | ${p.cpu_ratio} |`,
+      `| ${p.subscribers} subscribers | ${p.ours.requests_per_s} | ${p.ours.latency_p99_ms} | ${p.ours.non_2xx} | ${p.ours.server_cpu_us_per_request} | ${p.bare_fastify.requests_per_s} (${p.bare_fastify.server_cpu_us_per_request}) | ${p.ratio} (rounds: ${p.ratios.join(', ')}) | ${p.cpu_ratio} |`,
   ),
   '',
-  '| idle connections | connects/s (/connect + WebSocket) | RSS before → after MB | KiB per connection |',
+  '| idle connections, one channel | connects/s (/connect without the member list + WebSocket) | RSS before → after MB | KiB per connection |',
   '|---|---|---|---|',
   ...results.idle.map((i) => `| ${i.connections} | ${i.connects_per_s} | ${i.rss_before_mb} → ${i.rss_after_mb} | ${i.kib_per_connection} |`),
 ];

@@ -4,6 +4,7 @@ import { StrictRequestSigner } from '../../packages/server-sdk/src/index';
 import { createApp } from '../../src/app.setup';
 import { TimestampSigner } from '../../src/auth/timestamp-signer';
 import { Settings } from '../../src/config/settings';
+import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 const SECRET = 'sup3r-secret-value-4711';
@@ -11,10 +12,10 @@ const ADMIN_SECRET = 'adm1n-secret-value-4712';
 const BODY_MARKER = 'message-body-marker-4713';
 
 /** Boots the app at info level with every log line captured (pino's stream, whatever the format). */
-async function bootCapturing(overrides: object): Promise<{ app: NestFastifyApplication; lines: string[] }> {
+async function bootCapturing(overrides: object, levels: LogLevel[] = ['log', 'warn', 'error', 'fatal']): Promise<{ app: NestFastifyApplication; lines: string[] }> {
   process.env.CHANNELSTREAM_LOG_FORMAT = 'json'; // no pretty-printing worker thread: lines go through the stream below
   const settings = Settings.load({ overrides: { secret: SECRET, admin_secret: ADMIN_SECRET, cookie_secret: 'c'.repeat(32), ...overrides } });
-  const app = await createApp(settings, ['log', 'warn', 'error', 'fatal']);
+  const app = await createApp(settings, levels);
   const lines: string[] = [];
   const log = app.getHttpAdapter().getInstance().log as unknown as Record<symbol, { write(chunk: string): void }>;
   log[pino.symbols.streamSym] = { write: (chunk: string) => void lines.push(String(chunk)) };
@@ -63,6 +64,33 @@ describe('Logs at info level', () => {
       for (const needle of [SECRET, ADMIN_SECRET, BODY_MARKER, ...run.tokens, ...run.tokens.map(encodeURIComponent)]) {
         expect({ mode: run.mode, leaked: text.includes(needle) ? needle : undefined }).toEqual({ mode: run.mode, leaked: undefined });
       }
+    }
+  });
+});
+
+describe('Request ids on log lines', () => {
+  const parsed = (lines: string[]) => lines.map((l) => JSON.parse(l) as { msg?: string; reqId?: string; level: number });
+
+  it('at info level, a refusal written while handling a request names its id (x-request-id honoured)', async () => {
+    const { app, lines } = await bootCapturing({});
+    try {
+      await app.inject({ method: 'POST', url: '/message', headers: { 'x-channelstream-secret': 'forged.token.value', 'x-request-id': 'trace-4715' }, payload: [] });
+      const refusal = parsed(lines).find((l) => l.msg?.includes('refused'));
+      expect(refusal).toMatchObject({ reqId: 'trace-4715', msg: expect.stringContaining('bad-signature signature') });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('at debug level, a service line written while handling a request carries its id', async () => {
+    const { app, lines } = await bootCapturing({ log_level: 'debug' }, ['log', 'warn', 'error', 'fatal', 'debug', 'verbose']);
+    try {
+      const legacy = new TimestampSigner(SECRET).sign('channelstream', Math.floor(Date.now() / 1000));
+      await app.inject({ method: 'POST', url: '/connect', headers: { 'x-channelstream-secret': legacy, 'x-request-id': 'trace-4716' }, payload: { username: 'debugged' } });
+      const connected = parsed(lines).find((l) => l.msg?.startsWith('connected debugged'));
+      expect(connected).toMatchObject({ reqId: 'trace-4716' });
+    } finally {
+      await app.close();
     }
   });
 });

@@ -103,7 +103,14 @@ describe(MemoryEngine.name, () => {
       await connect('c2', 'alice', ['room']);
       await connect('c3', 'alice', ['room']);
       const [view] = await engine.channelViews(['room'], false);
-      expect(view).toMatchObject({ users: ['alice', 'bob'], totalConnections: 3 });
+      expect(view).toMatchObject({ users: ['alice', 'bob'], totalUsers: 2, totalConnections: 3 });
+    });
+
+    it('counts the users without listing them when the list is not asked for', async () => {
+      await connect('c1', 'bob', ['room']);
+      await connect('c2', 'alice', ['room']);
+      const [view] = await engine.channelViews(['room'], false, false);
+      expect(view).toMatchObject({ users: [], totalUsers: 2, totalConnections: 2 });
     });
   });
 
