@@ -16,7 +16,9 @@ const quick = process.argv.includes('--quick');
 // --only fanout,latency,publish,idle runs a part (all by default)
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fanout', 'latency', 'publish', 'idle']);
-const SUBSCRIBERS = quick ? [100, 1000] : [100, 1000, 5000];
+// --subscribers 1000,5000 picks the fan-out sizes
+const subscribersArg = process.argv.indexOf('--subscribers');
+const SUBSCRIBERS = subscribersArg >= 0 ? process.argv[subscribersArg + 1].split(',').map(Number) : quick ? [100, 1000] : [100, 1000, 5000];
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;

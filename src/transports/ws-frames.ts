@@ -34,3 +34,11 @@ export function eventFrame(event: OutboundEvent, positioned: boolean): Buffer {
 }
 
 export const HEARTBEAT_FRAME = textFrame(Buffer.from('[]'));
+
+const PING = { fin: true, opcode: 0x9, mask: false, readOnly: false, rsv1: false };
+
+/**
+ * The protocol's heartbeat `[]` followed by a WebSocket ping (whose pong
+ * proves the peer alive), as one write: half the syscalls of a beat.
+ */
+export const HEARTBEAT_AND_PING = Buffer.concat([HEARTBEAT_FRAME, ...Sender.frame(Buffer.alloc(0), PING)]);

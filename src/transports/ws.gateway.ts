@@ -16,6 +16,12 @@ import { WriteBatcher } from './write-batcher';
 
 const isTrue = (v: string | null) => v === '1' || v === 'true';
 
+/** A socket listener that learns its socket from the emitter (ws calls listeners with the socket as `this`). */
+const withSocket = (listener: (socket: WebSocket) => void) =>
+  function (this: WebSocket): void {
+    listener(this);
+  };
+
 /** Largest frame a client may send until afterInit applies max_frame_size (clients only send heartbeats). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
@@ -57,19 +63,15 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
   /** Sink options, shared by every socket (without and with stream positions): nothing per connection. */
   private readonly sinkOptions: readonly WebSocketSinkOptions[];
 
-  // Socket listeners shared by every socket (ws calls them with the socket as `this`): no closures per connection.
-  private readonly onClientFrame = ((gateway: WsGateway) =>
-    function (this: WebSocket): void {
-      const sink = gateway.sinks.get(this);
-      if (!sink) return;
-      sink.markSeen();
-      gateway.engine.touch(sink.connId);
-    })(this);
+  // Socket listeners shared by every socket: no closures per connection.
+  private readonly onClientFrame = withSocket((socket) => {
+    const sink = this.sinks.get(socket);
+    if (!sink) return;
+    sink.markSeen();
+    this.engine.touch(sink.connId);
+  });
 
-  private readonly onPong = ((gateway: WsGateway) =>
-    function (this: WebSocket): void {
-      gateway.sinks.get(this)?.markSeen();
-    })(this);
+  private readonly onPong = withSocket((socket) => this.sinks.get(socket)?.markSeen());
 
   /**
    * Protocol errors from a client (a frame over max_frame_size: ws closes
