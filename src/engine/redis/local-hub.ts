@@ -14,7 +14,16 @@ export interface LocalConnection extends TransportSlot {
   flushedActive: number;
   /** While catch-up is read, live events wait here (null when live). */
   pending: { event: OutboundEvent; at: number }[] | null;
+  /**
+   * Where each stream stood when catch-up read it (by channel, USER_STREAM
+   * for the private stream): a live event at or before that came through
+   * pub/sub after the read already replayed it, and is not sent twice.
+   */
+  caughtUpTo?: Map<string, StreamPosition>;
 }
+
+/** The caughtUpTo key of the user's private stream (no channel is named this: names are non-empty). */
+export const USER_STREAM = '';
 
 /** Topic membership changes the hub asks its owner to (un)subscribe. */
 export interface HubSubscriptions {
@@ -98,6 +107,7 @@ export class LocalHub {
       conn.pending.push({ event, at });
       return;
     }
+    if (conn.caughtUpTo && replayedAlready(conn, event)) return;
     const sink = conn.sink;
     if (!sink) return;
     sink.deliver(event);
@@ -112,6 +122,17 @@ export class LocalHub {
   usersWithConnections(): string[] {
     return [...this.byUser.keys()];
   }
+}
+
+/** True for a live event the catch-up read already held; a later one ends the check for its stream. */
+function replayedAlready(conn: LocalConnection, event: OutboundEvent): boolean {
+  const key = event.event.channel ?? USER_STREAM;
+  const read = conn.caughtUpTo!.get(key);
+  if (!read || !event.position || event.catchup) return false;
+  if (event.position.epoch === read.epoch && event.position.offset <= read.offset) return true;
+  conn.caughtUpTo!.delete(key);
+  if (conn.caughtUpTo!.size === 0) conn.caughtUpTo = undefined;
+  return false;
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): boolean {

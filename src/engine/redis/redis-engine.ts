@@ -25,7 +25,7 @@ import {
   type StoredEvent,
   type UserRecord,
 } from '../types';
-import { LocalHub, type LocalConnection } from './local-hub';
+import { LocalHub, USER_STREAM, type LocalConnection } from './local-hub';
 import { RedisKeys } from './redis-keys';
 import * as scripts from './redis-scripts';
 
@@ -531,6 +531,12 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       conn.pending = null;
       for (const f of found) this.hub.deliver(conn, f.event, f.at);
       for (const item of live ?? []) if (!replayed.has(item.event.event.uuid)) this.hub.deliver(conn, item.event, item.at);
+      // pub/sub may still bring events the read above held (published just before it): remember where it stood
+      streams.forEach((stream, i) => {
+        const [epoch, offset] = results[i * 2 + 1] as (string | null)[];
+        if (epoch === null) return;
+        (conn.caughtUpTo ??= new Map()).set(stream ?? USER_STREAM, { epoch, offset: Number(offset ?? 0) });
+      });
     } finally {
       if (conn.pending) {
         const live = conn.pending;
