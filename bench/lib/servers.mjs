@@ -30,11 +30,13 @@ export async function waitReady(url, timeoutMs = 15000) {
   throw new Error(`${url} did not become ready`);
 }
 
-/** One Channelstream node; `env` adds or overrides settings; BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof). */
+/** Node flags for the servers under test, from BENCH_NODE_ARGS (e.g. --cpu-prof). */
+const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** One Channelstream node; `env` adds or overrides settings. */
 export async function startNode(env = {}) {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs(), 'dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -57,7 +59,7 @@ export async function startNode(env = {}) {
 /** Any script as a server (the bare ws baseline). */
 export async function startScript(script, env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs(), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { url, pid: child.pid, stop: () => stop(child) };
