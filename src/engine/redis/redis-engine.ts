@@ -508,23 +508,26 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
         pipeline.hmget(this.keys.user(conn.username), 'epoch', 'offset');
       }
       const results = await this.exec(pipeline);
-      const found: { at: number; event: OutboundEvent }[] = [];
-      const streams: (string | null)[] = [...channels, ...(includeUser ? [null] : [])];
-      streams.forEach((stream, i) => {
+      // each stream's frames and where it stands, read once: for the replay and for the live events that follow
+      const streams = [...channels, ...(includeUser ? [null] : [])].map((stream, i) => {
         const [epoch, offset] = results[i * 2 + 1] as (string | null)[];
+        return { stream, epoch, offset: Number(offset ?? 0), frames: results[i * 2] as string[] };
+      });
+      const found: { at: number; event: OutboundEvent }[] = [];
+      for (const { stream, epoch, offset, frames } of streams) {
         found.push(
           ...streamCatchup({
             stream,
             username: conn.username,
-            current: { epoch: epoch ?? '', offset: Number(offset ?? 0) },
-            frames: (results[i * 2] as string[]).map((item) => JSON.parse(item) as Frame),
+            current: { epoch: epoch ?? '', offset },
+            frames: frames.map((item) => JSON.parse(item) as Frame),
             since,
             from: stream === null ? resume?.user : resume?.channels[stream],
             maxEvents: this.options.recoveryMaxEvents,
             mark: () => this.clock.mark(),
           }),
         );
-      });
+      }
       found.sort((a, b) => a.at - b.at);
       const replayed = new Set(found.map((f) => f.event.event.uuid));
       const live = conn.pending;
@@ -532,11 +535,9 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       for (const f of found) this.hub.deliver(conn, f.event, f.at);
       for (const item of live ?? []) if (!replayed.has(item.event.event.uuid)) this.hub.deliver(conn, item.event, item.at);
       // pub/sub may still bring events the read above held (published just before it): remember where it stood
-      streams.forEach((stream, i) => {
-        const [epoch, offset] = results[i * 2 + 1] as (string | null)[];
-        if (epoch === null) return;
-        (conn.caughtUpTo ??= new Map()).set(stream ?? USER_STREAM, { epoch, offset: Number(offset ?? 0) });
-      });
+      for (const { stream, epoch, offset } of streams) {
+        if (epoch !== null) (conn.caughtUpTo ??= new Map()).set(stream ?? USER_STREAM, { epoch, offset });
+      }
     } finally {
       if (conn.pending) {
         const live = conn.pending;
