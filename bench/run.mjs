@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { channelstreamPublisher, channelstreamSubscribers, runFanout } from './lib/fanout.mjs';
+import { channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
 import { publishLoad } from './lib/publish-load.mjs';
+import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { SECRET, startNode, startScript } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
 import { round } from './lib/stats.mjs';
@@ -23,8 +24,6 @@ const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
 const PAYLOAD_PAD = 'x'.repeat(120); // with the rest of the event: ~200 bytes
-// subscribers join one channel; without this, each /connect answer would list every member so far (O(N²) set-up)
-const LEAN_INFO = { include_users: false, include_history: false };
 
 function barePublisher(url) {
   return async (seq) => {
@@ -96,18 +95,14 @@ async function publishOurs(subscribers) {
     const channel = `pub-${randomUUID().slice(0, 6)}`;
     if (subscribers) {
       const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-      const { Worker } = await import('node:worker_threads');
-      pool = new Worker(new URL('./lib/subscriber-worker.mjs', import.meta.url), { workerData: { targets } });
-      await new Promise((resolve) => {
-        pool.on('message', (m) => m.type === 'opened' && resolve());
-        pool.postMessage('open');
-      });
+      pool = subscriberPool(targets, 1);
+      await pool.open();
     } else {
       await fetch(`${node.url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(SECRET) }, body: JSON.stringify({ [channel]: {} }) });
     }
     return await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel, seconds: quick ? 5 : 10 });
   } finally {
-    await pool?.terminate();
+    await pool?.close();
     await node.stop();
   }
 }

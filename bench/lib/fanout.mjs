@@ -1,12 +1,18 @@
 // The fan-out scenario: N WebSocket subscribers on one channel, M messages published by a backend.
-import { Worker } from 'node:worker_threads';
 import { sign } from './sign.mjs';
 import { round, summarize } from './stats.mjs';
+import { subscriberPool } from './subscriber-pool.mjs';
 
-const WORKER = new URL('./subscriber-worker.mjs', import.meta.url);
+/**
+ * /connect's info for subscribers joining one big channel: without it, each answer lists every member so far
+ * (O(members) each, O(N²) in all); a backend joining thousands of users to one channel asks for the channel alone.
+ */
+export const LEAN_INFO = { include_users: false, include_history: false };
 
-/** Subscribes `count` connections to `channel`, spread over the nodes; returns their WebSocket URLs. */
-/** Connects `count` users to `channel`; `info` is sent as /connect's info (what channels_info lists in the answer). */
+/**
+ * Connects `count` users to `channel`, spread over the nodes; returns their WebSocket URLs.
+ * `info` is sent as /connect's info (what channels_info lists in the answer).
+ */
 export async function channelstreamSubscribers(nodes, secret, channel, count, info) {
   const targets = [];
   let next = 0;
@@ -51,24 +57,13 @@ export function channelstreamPublisher(url, secret, channel) {
  * waits for delivery to settle and reports throughput, loss and latency.
  */
 export async function runFanout({ targets, publish, messages, rate, inFlight = 32, workers = 2, settleMs = 3000 }) {
-  const pool = Array.from({ length: workers }, (_, w) => new Worker(WORKER, { workerData: { targets: targets.filter((_, i) => i % workers === w) } }));
-  const ask = (worker, msg, type) =>
-    new Promise((resolve) => {
-      const onMessage = (reply) => {
-        if (reply.type === type) {
-          worker.off('message', onMessage);
-          resolve(reply);
-        }
-      };
-      worker.on('message', onMessage);
-      worker.postMessage(msg);
-    });
+  const pool = subscriberPool(targets, workers);
   try {
-    await Promise.all(pool.map((w) => ask(w, 'open', 'opened')));
+    await pool.open();
     // warm-up, then forget what it measured
     for (let i = 0; i < 50; i++) await publish(-1);
     await new Promise((r) => setTimeout(r, 500));
-    await Promise.all(pool.map((w) => ask(w, 'report', 'report')));
+    await pool.report();
 
     let errors = 0;
     const started = performance.timeOrigin + performance.now();
@@ -95,7 +90,7 @@ export async function runFanout({ targets, publish, messages, rate, inFlight = 3
     const deadline = Date.now() + settleMs + messages;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
-      const reports = await Promise.all(pool.map((w) => ask(w, 'report', 'report')));
+      const reports = await pool.report();
       for (const r of reports) {
         received += r.received;
         lastAt = Math.max(lastAt, r.lastAt);
@@ -116,7 +111,6 @@ export async function runFanout({ targets, publish, messages, rate, inFlight = 3
       latency_ms: summarize(latencies),
     };
   } finally {
-    await Promise.all(pool.map((w) => ask(w, 'close', 'closed')));
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
 }
