@@ -310,6 +310,7 @@ describe('GET /sse (Server-Sent Events)', () => {
   it('answers 401 for an unknown connection and 422 for bad input', async () => {
     expect((await api(t, 'GET', '/sse?conn_id=6d7ad7a4-7d51-4b2e-9a53-a0e2b6d2b6a1', undefined, { signed: false })).status).toBe(401);
     expect((await api(t, 'GET', '/sse', undefined, { signed: false })).body).toEqual({ conn_id: ['Missing data for required field.'] });
+    expect((await api(t, 'GET', '/sse?conn_id=nope', undefined, { signed: false })).body).toEqual({ conn_id: ['Not a valid UUID.'] });
     const conn = await connect(t, uniq('user'));
     const bad = await api(t, 'GET', `/sse?conn_id=${conn.conn_id}`, undefined, { signed: false, headers: { 'last-event-id': 'garbage!' } });
     expect(bad.status).toBe(422);

@@ -15,12 +15,12 @@ import { ClientAddress } from '../common/client-address';
 import { OriginGuard } from '../common/origin-guard';
 import { RateLimits, tooManyRequests } from '../common/rate-limiter';
 import { REJECTION, RejectionsService } from '../common/rejections.service';
-import { MSG } from '../common/validation/messages';
 import { RequestValidationError } from '../common/validation/request-validation.error';
 import { normalizeUuid } from '../common/validation/uuid';
 import { isPlainObject } from '../common/validation/validators';
 import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
+import { connIdProblem, wantsPositions } from './client-query';
 import { LongPollSink } from './long-poll.sink';
 import { TransportLifecycle } from './transport-lifecycle.service';
 
@@ -105,12 +105,11 @@ function parseListenQuery(query: unknown): { connId: string; callback?: string; 
   const q = isPlainObject(query) ? query : {};
   const errors: Record<string, string[]> = {};
   const connId = normalizeUuid(q.conn_id);
-  if (q.conn_id === undefined) errors.conn_id = [MSG.required];
-  else if (!connId) errors.conn_id = [MSG.uuid];
+  if (!connId) errors.conn_id = [connIdProblem(q.conn_id)];
   const callback = q.callback;
   if (callback !== undefined && (typeof callback !== 'string' || !SAFE_CALLBACK.test(callback))) {
     errors.callback = ['Must be a JavaScript identifier (letters, digits, _, $ and dots).'];
   }
   if (Object.keys(errors).length) throw new RequestValidationError(errors);
-  return { connId: connId!, callback: callback as string | undefined, since: q.since, positions: q.positions === 'true' || q.positions === '1' };
+  return { connId: connId!, callback: callback as string | undefined, since: q.since, positions: wantsPositions(q.positions) };
 }

@@ -17,12 +17,12 @@ import { ClientAddress } from '../common/client-address';
 import { OriginGuard } from '../common/origin-guard';
 import { RateLimits, tooManyRequests } from '../common/rate-limiter';
 import { REJECTION, RejectionsService } from '../common/rejections.service';
-import { MSG } from '../common/validation/messages';
 import { RequestValidationError } from '../common/validation/request-validation.error';
 import { normalizeUuid } from '../common/validation/uuid';
 import { isPlainObject } from '../common/validation/validators';
 import { Settings } from '../config/settings';
 import { Engine } from '../engine/engine';
+import { connIdProblem } from './client-query';
 import { SseSink } from './sse.sink';
 import { TransportLifecycle } from './transport-lifecycle.service';
 
@@ -68,7 +68,7 @@ export class SseController {
     this.origins.check(request.headers.origin, request.headers.host);
     const q = isPlainObject(query) ? query : {};
     const connId = normalizeUuid(q.conn_id);
-    if (!connId) throw new RequestValidationError({ conn_id: [q.conn_id === undefined ? MSG.required : MSG.uuid] });
+    if (!connId) throw new RequestValidationError({ conn_id: [connIdProblem(q.conn_id)] });
     const resume = this.lifecycle.parseResume(lastEventId || q.since);
     if (!resume.ok) throw new RequestValidationError({ [lastEventId ? 'Last-Event-ID' : 'since']: [resume.message] });
     const decision = this.rates.connect(this.addresses.of(request));

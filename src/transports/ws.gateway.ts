@@ -10,11 +10,10 @@ import { normalizeUuid } from '../common/validation/uuid';
 import { Settings } from '../config/settings';
 import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
+import { wantsPositions } from './client-query';
 import { TransportLifecycle } from './transport-lifecycle.service';
 import { WebSocketSink, type WebSocketSinkOptions } from './websocket.sink';
 import { WriteBatcher } from './write-batcher';
-
-const isTrue = (v: string | null) => v === '1' || v === 'true';
 
 /** A socket listener that learns its socket from the emitter (ws calls listeners with the socket as `this`). */
 const withSocket = (listener: (socket: WebSocket) => void) =>
@@ -119,7 +118,7 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
       socket.close(WS_CLOSE.badConnId, 'since is not a position token');
       return;
     }
-    const positions = resume.positions !== undefined || isTrue(query.get('positions'));
+    const positions = resume.positions !== undefined || wantsPositions(query.get('positions'));
     const sink = new WebSocketSink(connId, socket, this.batcher, this.sinkOptions[positions ? 1 : 0]!);
     this.sinks.set(socket, sink);
     socket.on('message', this.onClientFrame);
