@@ -2,7 +2,7 @@
 
 import { h, replaceContent, setText } from './dom.js';
 import { formatCount, plural } from './format.js';
-import { channelLink, cutNote, emptyRow, MAX_ROWS, table, timeAgoElement, viewHeading } from './widgets.js';
+import { channelLink, cutNote, emptyRow, filterInput, MAX_ROWS, table, timeAgoElement, viewHeading } from './widgets.js';
 
 const byName = (a, b) => a.name.localeCompare(b.name);
 // ties are broken by name, so rows do not swap places between two refreshes
@@ -18,16 +18,9 @@ export function mountChannels(container, ctx) {
   const rows = h('tbody');
   const caption = h('caption');
   const matches = h('p', { role: 'status', class: 'hint' });
-  const filter = h('input', {
-    type: 'search',
-    id: 'channel-filter',
-    value: ui.channelFilter,
-    autocomplete: 'off',
-    spellcheck: 'false',
-    oninput: (event) => {
-      ui.channelFilter = event.target.value;
-      view.update();
-    },
+  const filter = filterInput('channel-filter', ui.channelFilter, (text) => {
+    ui.channelFilter = text;
+    view.update();
   });
   const sort = h(
     'select',

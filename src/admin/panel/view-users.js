@@ -3,22 +3,15 @@
 import { h, replaceContent, setText } from './dom.js';
 import { formatCount, plural } from './format.js';
 import { jsonView } from './json-view.js';
-import { channelLink, cutNote, emptyRow, MAX_ROWS, table, viewHeading } from './widgets.js';
+import { channelLink, cutNote, emptyRow, filterInput, MAX_ROWS, table, viewHeading } from './widgets.js';
 
 export function mountUsers(container, ctx) {
   const ui = ctx.ui;
   const rows = h('tbody');
   const matches = h('p', { role: 'status', class: 'hint' });
-  const filter = h('input', {
-    type: 'search',
-    id: 'user-filter',
-    value: ui.userFilter,
-    autocomplete: 'off',
-    spellcheck: 'false',
-    oninput: (event) => {
-      ui.userFilter = event.target.value;
-      view.update();
-    },
+  const filter = filterInput('user-filter', ui.userFilter, (text) => {
+    ui.userFilter = text;
+    view.update();
   });
 
   container.append(

@@ -1,4 +1,4 @@
-// Small pieces several views share: links to channels, relative times, empty rows.
+// Small pieces several views share: links to channels, relative times, empty rows, filter boxes.
 
 import { h } from './dom.js';
 import { formatDateTime, parseTimestamp, timeAgo } from './format.js';
@@ -23,6 +23,10 @@ export function timeAgoElement(timestamp, now) {
 export const emptyRow = (columns, text) => h('tr', {}, h('td', { colspan: columns, class: 'empty' }, text));
 
 /** A view's heading: focus moves to it when the view opens, so screen readers announce where they are. */
+/** A search box that filters a view as one types (autocomplete and spelling help off: these are names). */
+export const filterInput = (id, value, onInput) =>
+  h('input', { type: 'search', id, value, autocomplete: 'off', spellcheck: 'false', oninput: (event) => onInput(event.target.value) });
+
 export const viewHeading = (text) => h('h2', { tabindex: '-1', class: 'view-heading' }, text);
 
 export const section = (id, title, ...content) => h('section', { 'aria-labelledby': id }, h('h3', { id }, title), content);
