@@ -26,8 +26,12 @@ export class WebSocketSink implements Sink {
   readonly kind = 'websocket';
   /** Last time the peer showed life (a frame or a pong). */
   private lastSeen = Date.now();
-  private queue: Buffer[] = [];
+  /** This turn's frames: the first in a field of its own (most turns bring one event: no array per recipient). */
+  private firstQueued: Buffer | null = null;
+  private moreQueued: Buffer[] | null = null;
   private queuedBytes = 0;
+  /** Cut off for falling behind: nothing more is queued. */
+  private cut = false;
 
   constructor(
     readonly connId: string,
@@ -50,10 +54,8 @@ export class WebSocketSink implements Sink {
   }
 
   close(code: number, reason: string): void {
-    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
-      this.flush();
-      this.socket.close(code, reason);
-    }
+    this.flush(); // queued frames go before the close (a no-op once the socket is closing)
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
   }
 
   heartbeat(now: number): boolean {
@@ -69,32 +71,46 @@ export class WebSocketSink implements Sink {
   }
 
   flush(): void {
-    if (this.queue.length === 0) return;
-    const frames = this.queue;
-    this.queue = [];
-    this.queuedBytes = 0;
+    const first = this.firstQueued;
+    if (first === null) return;
+    const more = this.moreQueued;
+    this.dropQueue();
     const raw = this.rawSocket();
     if (!this.open || !raw) return;
-    if (frames.length === 1) raw.write(frames[0]);
-    else raw.write(Buffer.concat(frames));
+    // behind = bytes the kernel would not take yet: a reader this far behind must not hold memory for everyone else
+    if (raw.writableLength > this.options.maxBufferedBytes) return this.cutOff();
+    raw.write(more === null ? first : Buffer.concat([first, ...more]));
   }
 
+  /**
+   * Queues a frame for the next flush. Called once per recipient of every
+   * event, so it touches only this sink's own fields (the socket is looked at
+   * when flushing): in a channel of thousands, this loop runs before the first
+   * write. This turn's queue is bounded too, so a burst cannot grow it without limit.
+   */
   private enqueue(frame: Buffer): void {
-    if (!this.open) return;
-    // behind = bytes the kernel would not take yet; this turn's queue is not behind (it is flushed after the turn),
-    // but is bounded too, so a burst cannot grow it without limit
-    const behind = this.rawSocket()?.writableLength ?? 0;
-    if (behind > this.options.maxBufferedBytes || behind + this.queuedBytes > 4 * this.options.maxBufferedBytes) {
-      // a slow reader must not hold memory for everyone else; its connection stays resumable (resume_grace)
-      this.queue = [];
-      this.queuedBytes = 0;
-      this.options.onSlowConsumer?.();
-      this.socket.close(WS_CLOSE.slowConsumer, 'too far behind');
-      return;
-    }
-    this.queue.push(frame);
+    if (this.cut) return;
+    if (this.queuedBytes > 4 * this.options.maxBufferedBytes) return this.cutOff();
     this.queuedBytes += frame.length;
-    if (this.queue.length === 1) this.batcher.mark(this);
+    if (this.firstQueued === null) {
+      this.firstQueued = frame;
+      this.batcher.mark(this);
+    } else (this.moreQueued ??= []).push(frame);
+  }
+
+  /** Too far behind: cut off with 4008 (the connection stays resumable for resume_grace). */
+  private cutOff(): void {
+    this.dropQueue();
+    if (this.cut || !this.open) return;
+    this.cut = true;
+    this.options.onSlowConsumer?.();
+    this.socket.close(WS_CLOSE.slowConsumer, 'too far behind');
+  }
+
+  private dropQueue(): void {
+    this.firstQueued = null;
+    this.moreQueued = null;
+    this.queuedBytes = 0;
   }
 
   /** ws's underlying TCP socket (set while the WebSocket is open). */

@@ -28,10 +28,12 @@ const POSITIONED = {};
  * socket), in the legacy or the positioned form.
  */
 export function eventFrame(event: OutboundEvent, positioned: boolean): Buffer {
-  return positioned
-    ? event.encoded(POSITIONED, (e) => textFrame(e.positionedFrameBytes))
-    : event.encoded(LEGACY, (e) => textFrame(e.frameBytes));
+  return positioned ? event.encoded(POSITIONED, positionedFrame) : event.encoded(LEGACY, legacyFrame);
 }
+
+// module-level builders: eventFrame runs once per recipient, and a closure per call would be garbage per recipient
+const legacyFrame = (event: OutboundEvent) => textFrame(event.frameBytes);
+const positionedFrame = (event: OutboundEvent) => textFrame(event.positionedFrameBytes);
 
 export const HEARTBEAT_FRAME = textFrame(Buffer.from('[]'));
 

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { WebSocket } from 'ws';
+import { WS_CLOSE } from '../engine/close-codes';
+import { OutboundEvent } from '../engine/outbound-event';
+import type { StoredEvent } from '../engine/types';
+import { WebSocketSink } from './websocket.sink';
+import { WriteBatcher } from './write-batcher';
+import { HEARTBEAT_AND_PING, textFrame } from './ws-frames';
+
+const MAX = 1000;
+
+/** A stand-in for a ws WebSocket over a TCP socket whose unsent bytes the test sets. */
+function fakeSocket() {
+  const raw = { writableLength: 0, write: jest.fn<(chunk: Buffer) => boolean>(() => true) };
+  const socket = {
+    OPEN: 1,
+    CONNECTING: 0,
+    readyState: 1,
+    _socket: raw,
+    close: jest.fn((_code: number, _reason: string) => void (socket.readyState = 2)),
+    terminate: jest.fn(),
+  };
+  return { socket, raw };
+}
+
+const event = (text: string) =>
+  new OutboundEvent({ uuid: text, type: 'message', user: 'u', channel: 'c', timestamp: 't', message: { text }, pm_users: [], exclude_users: [] } as unknown as StoredEvent);
+
+const frameOf = (e: OutboundEvent) => textFrame(e.frameBytes);
+
+describe(WebSocketSink.name, () => {
+  let batcher: WriteBatcher;
+  let onSlowConsumer: jest.Mock<() => void>;
+  beforeEach(() => {
+    jest.useFakeTimers();
+    batcher = new WriteBatcher();
+    onSlowConsumer = jest.fn();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  function sink() {
+    const { socket, raw } = fakeSocket();
+    const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: 60_000, positions: false, onSlowConsumer });
+    return { s, socket, raw };
+  }
+
+  it('writes one event as its ready frame, after the turn', () => {
+    const { s, raw } = sink();
+    const one = event('a');
+    s.deliver(one);
+    expect(raw.write).not.toHaveBeenCalled();
+    jest.runOnlyPendingTimers();
+    expect(raw.write).toHaveBeenCalledTimes(1);
+    expect(raw.write.mock.calls[0][0]).toEqual(frameOf(one));
+  });
+
+  it('writes the events of one turn in one write, in order', () => {
+    const { s, raw } = sink();
+    const events = [event('a'), event('b'), event('c')];
+    for (const e of events) s.deliver(e);
+    jest.runOnlyPendingTimers();
+    expect(raw.write).toHaveBeenCalledTimes(1);
+    expect(raw.write.mock.calls[0][0]).toEqual(Buffer.concat(events.map(frameOf)));
+  });
+
+  it('writes a heartbeat at once, after what was queued', () => {
+    const { s, raw } = sink();
+    s.deliver(event('a'));
+    expect(s.heartbeat(Date.now())).toBe(true);
+    expect(raw.write.mock.calls[0][0]).toEqual(Buffer.concat([frameOf(event('a')), HEARTBEAT_AND_PING]));
+    jest.runOnlyPendingTimers(); // the batch's flush finds nothing left
+    expect(raw.write).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes queued frames before closing', () => {
+    const { s, socket, raw } = sink();
+    s.deliver(event('a'));
+    s.close(WS_CLOSE.goingAway, 'bye');
+    expect(raw.write).toHaveBeenCalledTimes(1);
+    expect(socket.close).toHaveBeenCalledWith(WS_CLOSE.goingAway, 'bye');
+    expect(raw.write.mock.invocationCallOrder[0]).toBeLessThan(socket.close.mock.invocationCallOrder[0]);
+  });
+
+  it('cuts off a reader whose unsent bytes exceed max_buffered_bytes with 4008, counted once, and queues nothing after', () => {
+    const { s, socket, raw } = sink();
+    raw.writableLength = MAX + 1;
+    s.deliver(event('a'));
+    jest.runOnlyPendingTimers();
+    expect(raw.write).not.toHaveBeenCalled();
+    expect(socket.close).toHaveBeenCalledWith(WS_CLOSE.slowConsumer, 'too far behind');
+    expect(onSlowConsumer).toHaveBeenCalledTimes(1);
+    s.deliver(event('b'));
+    jest.runOnlyPendingTimers();
+    expect(raw.write).not.toHaveBeenCalled();
+    expect(onSlowConsumer).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a reader exactly at the limit', () => {
+    const { s, socket, raw } = sink();
+    raw.writableLength = MAX;
+    s.deliver(event('a'));
+    jest.runOnlyPendingTimers();
+    expect(raw.write).toHaveBeenCalledTimes(1);
+    expect(socket.close).not.toHaveBeenCalled();
+  });
+
+  it('bounds one turn’s queue: a burst beyond 4 × max_buffered_bytes cuts the reader off', () => {
+    const { s, socket, raw } = sink();
+    const big = event('x'.repeat(MAX));
+    for (let i = 0; i < 5; i++) s.deliver(big);
+    expect(socket.close).toHaveBeenCalledWith(WS_CLOSE.slowConsumer, 'too far behind');
+    expect(onSlowConsumer).toHaveBeenCalledTimes(1);
+    jest.runOnlyPendingTimers();
+    expect(raw.write).not.toHaveBeenCalled();
+  });
+
+  it('drops frames for a socket that closed before the flush, without counting a slow consumer', () => {
+    const { s, socket, raw } = sink();
+    s.deliver(event('a'));
+    socket.readyState = 3;
+    jest.runOnlyPendingTimers();
+    expect(raw.write).not.toHaveBeenCalled();
+    expect(onSlowConsumer).not.toHaveBeenCalled();
+  });
+});
