@@ -36,7 +36,9 @@ describe(WebSocketSink.name, () => {
     batcher = new WriteBatcher();
     onSlowConsumer = jest.fn();
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   function sink() {
     const { socket, raw } = fakeSocket();

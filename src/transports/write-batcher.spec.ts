@@ -9,7 +9,9 @@ describe(WriteBatcher.name, () => {
     clock = 1000;
     batcher = new WriteBatcher(() => clock);
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   const target = (): Flushable & { flush: jest.Mock<() => void> } => ({ flush: jest.fn<() => void>() });
 
