@@ -4,12 +4,11 @@
 // delay and handle counts every interval, then whether RSS stayed flat after warm-up.
 //
 //   npm run build && node bench/soak.mjs --minutes 30
-//   node bench/soak.mjs --minutes 10 --subscribers 300 --publish-rate 200 --churn 20 --interval 60
+//   node bench/soak.mjs --minutes 10 --subscribers 300 --publish-rate 200 --churn 20 --churn-users 1000 --interval 60
 //
 // The same file is preloaded into the server (`node --import bench/soak.mjs dist/main.js` with
 // SOAK_PROBE=1) to measure it from inside and report over IPC.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -41,7 +40,7 @@ function installProbe() {
 }
 
 function parseArgs(args) {
-  const options = { minutes: 30, interval: 60, subscribers: 200, channels: 10, publishRate: 100, churn: 10, warmup: 2, secret: 'soak-secret' };
+  const options = { minutes: 30, interval: 60, subscribers: 200, channels: 10, publishRate: 100, churn: 10, churnUsers: 1000, warmup: 2, secret: 'soak-secret' };
   for (let i = 0; i < args.length; i += 2) {
     const key = args[i].replace(/^--/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
     if (!(key in options)) throw new Error(`unknown option ${args[i]}; known: ${Object.keys(options).join(', ')}`);
@@ -137,7 +136,9 @@ async function drive(o) {
   // churn: connect, open a socket, stay 1-3 s, then leave: half by /disconnect, half by just closing (resume grace, then expiry)
   const churner = setInterval(() => {
     for (let i = churns(); i > 0; i--) {
-      const user = `churn-${randomUUID().slice(0, 8)}`;
+      // from a fixed pool: the server keeps a user's record for a day after it leaves (by design), so fresh names
+      // each time would grow memory with the number of users ever seen and hide a real leak behind it
+      const user = `churn-${Math.floor(Math.random() * o.churnUsers)}`;
       openSocket(user, channels[Math.floor(Math.random() * channels.length)]).then(
         ({ socket, conn_id }) =>
           setTimeout(() => {
