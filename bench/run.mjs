@@ -11,7 +11,7 @@ import { publishLoad } from './lib/publish-load.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { SECRET, startNode, startScript } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
-import { median, round } from './lib/stats.mjs';
+import { median, medianRound, round } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
 // --only fanout,latency,publish,idle runs a part (all by default)
@@ -98,8 +98,7 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
     const [ours, bare] = first === fanoutOurs ? [a, b] : [b, a];
     rounds.push({ ours, bare, p99_ratio: round(ours.latency_ms.p99 / bare.latency_ms.p99, 2), p50_ratio: round(ours.latency_ms.p50 / bare.latency_ms.p50, 2) });
   }
-  const p99Ratio = median(rounds.map((r) => r.p99_ratio));
-  const chosen = rounds.find((r) => r.p99_ratio === p99Ratio);
+  const { round: chosen, median: p99Ratio } = medianRound(rounds, (r) => r.p99_ratio);
   results.latency.push({
     subscribers: n,
     rate,
@@ -153,8 +152,7 @@ if (only.has('publish')) {
     }
   }
   for (const subscribers of [0, 100]) {
-    const ratio = median(runs[subscribers].map((run) => run.ratio));
-    const chosen = runs[subscribers].find((run) => run.ratio === ratio);
+    const { round: chosen, median: ratio } = medianRound(runs[subscribers], (run) => run.ratio);
     results.publish.push({
       subscribers,
       ours: chosen.ours,

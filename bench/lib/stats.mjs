@@ -10,3 +10,9 @@ export const round = (n, digits = 2) => (n === null || n === undefined ? null : 
 
 /** The middle value (the upper one of an even count). */
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The round whose `value` is the median of all rounds', and that median. */
+export function medianRound(rounds, value) {
+  const middle = median(rounds.map(value));
+  return { round: rounds.find((r) => value(r) === middle), median: middle };
+}

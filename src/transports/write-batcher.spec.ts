@@ -51,7 +51,7 @@ describe(WriteBatcher.name, () => {
     expect(a.flush).toHaveBeenCalledTimes(1);
   });
 
-  it('puts targets marked while flushing into the next batch, and reuses its lists across batches', () => {
+  it('puts targets marked while flushing into the next batch', () => {
     const late = target();
     let marking = true;
     const early: Flushable = {

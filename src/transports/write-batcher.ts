@@ -21,8 +21,6 @@ export class WriteBatcher {
   // a list, not a set: a target is marked when its queue goes from empty to one frame, so at most once
   // between its flushes (a target flushed early and marked again is flushed twice: the second is a no-op)
   private dirty: Flushable[] = [];
-  /** The previous batch's list, emptied: reused rather than grown again from nothing each turn. */
-  private spare: Flushable[] = [];
   private scheduled = false;
   private lastFlushAt = -Infinity;
   private readonly flushNow = () => this.flushAll();
@@ -40,10 +38,8 @@ export class WriteBatcher {
   flushAll(): void {
     this.scheduled = false;
     const batch = this.dirty;
-    this.dirty = this.spare; // targets marked while flushing go to the next batch
+    this.dirty = []; // targets marked while flushing go to the next batch
     for (const target of batch) target.flush();
-    batch.length = 0;
-    this.spare = batch;
     this.lastFlushAt = this.now();
   }
 }

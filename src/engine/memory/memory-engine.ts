@@ -245,13 +245,11 @@ export class MemoryEngine extends Engine {
     this.touchChannel(channel);
 
     const outbound = new OutboundEvent(event, false, { epoch: channel.epoch, offset });
-    // one pass over every member's connections, before the first write goes out: kept free of allocations
-    const everyone = event.pm_users.length === 0 && event.exclude_users.length === 0;
     let delivered = 0;
-    channel.members.forEach((conns, username) => {
-      if (!everyone && !isVisibleTo(event, username)) return;
+    for (const [username, conns] of channel.members) {
+      if (!isVisibleTo(event, username)) continue;
       for (const conn of conns) if (this.deliver(conn, outbound, at)) delivered++;
-    });
+    }
     if (isMessage) this.deliveredMessages += delivered;
     return true;
   }
