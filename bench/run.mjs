@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
 import { channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
 import { publishLoad } from './lib/publish-load.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
-import { SECRET, startNode, startScript } from './lib/servers.mjs';
+import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
 import { median, medianRound, round } from './lib/stats.mjs';
 
@@ -24,6 +25,13 @@ const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
 const PAYLOAD_PAD = 'x'.repeat(120); // with the rest of the message: ~200 bytes
+// --pin: servers on one CPU, the load generator on the others (off by default: with one core, the load
+// generator cannot drain unthrottled fan-out, and readers that fall behind are cut off and counted as loss)
+const pinning = process.argv.includes('--pin') ? planPinning() : null;
+if (pinning) {
+  pinSelf(pinning.load);
+  pinServersTo(pinning.server);
+}
 
 /**
  * The bare server sends the posted body as it is; ours sends the protocol's event, the same message with uuid,
@@ -50,7 +58,7 @@ async function fanoutOurs(subscribers, rate, messages = MESSAGES) {
   try {
     const channel = `bench-${randomUUID().slice(0, 6)}`;
     const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate });
+    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid });
   } finally {
     await node.stop();
   }
@@ -60,14 +68,14 @@ async function fanoutBare(subscribers, rate, messages = MESSAGES) {
   const server = await startScript('bench/baseline/bare-ws.mjs');
   try {
     const targets = Array.from({ length: subscribers }, () => ({ wsUrl: `${server.url.replace('http', 'ws')}/ws` }));
-    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate });
+    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate, pid: server.pid });
   } finally {
     await server.stop();
   }
 }
 
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
-const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, fanout: [], latency: [], publish: [], idle: [] };
+const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, pinning, fanout: [], latency: [], publish: [], idle: [] };
 
 for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   const ours = [];
@@ -82,10 +90,11 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
 }
 
-// latency at a fixed rate both servers sustain (~DELIVERIES_PER_S deliveries per second, 8 s): tails on a shared
-// 2-core machine vary by 2x from one run to the next, so rounds are interleaved (who goes first alternates) and
-// the median round by p99 ratio is reported
-const DELIVERIES_PER_S = 40000;
+// latency at a fixed rate both servers sustain (~DELIVERIES_PER_S deliveries per second, --deliveries to change;
+// 8 s after 1 s at the same rate): tails on a shared 2-core machine vary by 2x from one run to the next, so rounds
+// are interleaved (who goes first alternates) and the median round by p99 ratio is reported
+const deliveriesArg = process.argv.indexOf('--deliveries');
+const DELIVERIES_PER_S = deliveriesArg >= 0 ? Number(process.argv[deliveriesArg + 1]) : 40000;
 const LATENCY_ROUNDS = quick ? 1 : 5;
 for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   const rate = Math.max(1, Math.round(DELIVERIES_PER_S / n));
@@ -109,6 +118,8 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
     p50_ratio: median(rounds.map((r) => r.p50_ratio)),
   });
   console.error(`latency ${n} at ${rate}/s: p99 ours/bare ${p99Ratio} (rounds ${rounds.map((r) => r.p99_ratio).join(', ')})`);
+  const cpu = (side) => rounds.map((r) => r[side].server_cpu_us_per_delivery?.total).join(', ');
+  console.error(`  server CPU µs per delivery: ours ${cpu('ours')}; bare ${cpu('bare')}`);
 }
 
 // publish: bare Fastify, ours with 0 and with 100 subscribers, interleaved; the median round is reported
@@ -181,11 +192,11 @@ const lines = [
   '|---|---|---|---|---|---|---|',
   ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '',
-  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | loss (ours / bare) |`,
-  '|---|---|---|---|---|---|---|',
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | server CPU µs per delivery (ours / bare) | loss (ours / bare) |`,
+  '|---|---|---|---|---|---|---|---|',
   ...results.latency.map(
     (l) =>
-      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.ours.loss} / ${l.bare.loss} |`,
+      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.ours.server_cpu_us_per_delivery?.total} / ${l.bare.server_cpu_us_per_delivery?.total} | ${l.ours.loss} / ${l.bare.loss} |`,
   ),
   '',
   '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',

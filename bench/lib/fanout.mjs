@@ -1,4 +1,5 @@
 // The fan-out scenario: N WebSocket subscribers on one channel, M messages published by a backend.
+import { cpuMs, cpuUsPer } from './process-cpu.mjs';
 import { sign } from './sign.mjs';
 import { round, summarize } from './stats.mjs';
 import { subscriberPool } from './subscriber-pool.mjs';
@@ -54,35 +55,52 @@ export function channelstreamPublisher(url, secret, channel) {
 /**
  * Runs one fan-out measurement: opens the subscribers in worker threads,
  * publishes `messages` at `rate` per second (0 = as fast as `inFlight` allows),
- * waits for delivery to settle and reports throughput, loss and latency.
+ * waits for delivery to settle and reports throughput, loss, latency and
+ * (given the server's `pid`) the server's CPU per delivery over that span.
+ * A fixed rate is measured in steady state: it runs for `warmupMs` first and
+ * only what was sent after is counted (a start from idle stalls both servers
+ * and the load generator alike: up to ~100 ms in the first 100 ms here).
  */
-export async function runFanout({ targets, publish, messages, rate, inFlight = 32, workers = 2, settleMs = 3000 }) {
+export async function runFanout({ targets, publish, messages, rate, pid, inFlight = 32, workers = 2, settleMs = 3000, warmupMs = 1000 }) {
   const pool = subscriberPool(targets, workers);
+  const now = () => performance.timeOrigin + performance.now();
+  const running = new Set();
+  let errors = 0;
+  const send = (seq) => {
+    const failed = () => seq >= 0 && errors++; // warm-up (seq -1) is not counted
+    const p = publish(seq).then((ok) => (ok ? undefined : failed()), failed).finally(() => running.delete(p));
+    running.add(p);
+  };
+  const until = async (due) => {
+    const wait = due - now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  };
   try {
     await pool.open();
-    // warm-up, then forget what it measured
-    for (let i = 0; i < 50; i++) await publish(-1);
-    await new Promise((r) => setTimeout(r, 500));
-    await pool.report();
-
-    let errors = 0;
-    const started = performance.timeOrigin + performance.now();
+    for (let i = 0; i < 50; i++) await publish(-1); // the JIT, the first allocations
     const interval = rate > 0 ? 1000 / rate : 0;
-    let sent = 0;
-    const running = new Set();
-    while (sent < messages) {
-      if (interval > 0) {
-        const due = started + sent * interval;
-        const wait = due - (performance.timeOrigin + performance.now());
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const started = now() + (rate > 0 ? warmupMs : 100);
+    await pool.countFrom(started);
+    await pool.report(); // forget what came before
+    if (rate > 0) {
+      // the same rate up to the start, without a pause: the measured span begins in steady state
+      for (let due = started - warmupMs; due < started; due += interval) {
+        await until(due);
+        if (now() >= started) break; // late (the loop stalled): it would be counted
+        send(-1);
       }
+    }
+    const cpuBefore = pid ? cpuMs(pid) : null;
+    await until(started);
+    while (now() < started) await new Promise((r) => setImmediate(r)); // a frame sent before it would not be counted
+    let sent = 0;
+    while (sent < messages) {
+      if (interval > 0) await until(started + sent * interval);
       while (running.size >= inFlight) await Promise.race(running);
-      const p = publish(sent).then((ok) => (ok ? undefined : errors++), () => errors++).finally(() => running.delete(p));
-      running.add(p);
-      sent++;
+      send(sent++);
     }
     await Promise.all(running);
-    const publishedAt = performance.timeOrigin + performance.now();
+    const publishedAt = now();
     const expected = messages * targets.length;
     let received = 0;
     let lastAt = 0;
@@ -98,6 +116,7 @@ export async function runFanout({ targets, publish, messages, rate, inFlight = 3
       }
       if (received >= expected) break;
     }
+    const cpuAfter = pid ? cpuMs(pid) : null;
     const seconds = (Math.max(lastAt, publishedAt) - started) / 1000;
     return {
       subscribers: targets.length,
@@ -109,6 +128,7 @@ export async function runFanout({ targets, publish, messages, rate, inFlight = 3
       msgs_per_s: round(received / seconds, 0),
       publish_seconds: round((publishedAt - started) / 1000, 3),
       latency_ms: summarize(latencies),
+      server_cpu_us_per_delivery: cpuUsPer(cpuBefore, cpuAfter, received),
     };
   } finally {
     await pool.close();

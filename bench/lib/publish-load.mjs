@@ -1,14 +1,8 @@
 // Publish throughput with autocannon: signed POST /message requests per second.
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { cpuMs, cpuUsPer } from './process-cpu.mjs';
 import { sign } from './sign.mjs';
 import { round } from './stats.mjs';
-
-/** CPU milliseconds a process has used, in user space and in the kernel (sockets): robust to the load generator sharing the machine. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-}
 
 export async function publishLoad({ url, pid, secret, channel, seconds = 10, connections = 16 }) {
   const body = JSON.stringify([{ user: 'bench', channel, message: { text: 'x'.repeat(150) } }]);
@@ -19,13 +13,13 @@ export async function publishLoad({ url, pid, secret, channel, seconds = 10, con
   const cpuBefore = pid ? cpuMs(pid) : undefined;
   const result = await autocannon({ ...options, duration: seconds });
   const cpuAfter = pid ? cpuMs(pid) : undefined;
-  const perRequest = (field) => (cpuBefore ? ((cpuAfter[field] - cpuBefore[field]) * 1000) / Math.max(1, result.requests.total) : null);
+  const cpu = cpuUsPer(cpuBefore, cpuAfter, result.requests.total);
   return {
     requests_per_s: round(result.requests.average, 0),
     latency_p50_ms: result.latency.p50,
     latency_p99_ms: result.latency.p99,
-    server_cpu_us_per_request: round(perRequest('user') + perRequest('system'), 1),
-    server_user_us_per_request: round(perRequest('user'), 1),
+    server_cpu_us_per_request: cpu?.total ?? null,
+    server_user_us_per_request: cpu?.user ?? null,
     non_2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };

@@ -33,10 +33,21 @@ export async function waitReady(url, timeoutMs = 15000) {
 /** Node flags for the servers under test, from BENCH_NODE_ARGS (e.g. --cpu-prof). */
 const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/** The CPUs servers run on (taskset's list), or null for anywhere. */
+let serverCpus = null;
+export function pinServersTo(cpus) {
+  serverCpus = cpus;
+}
+
+/** Starts node with `args`, on the servers' CPUs when pinned (taskset execs node: the pid stays the server's). */
+function spawnNode(args, options) {
+  return serverCpus === null ? spawn(process.execPath, args, options) : spawn('taskset', ['-c', serverCpus, process.execPath, ...args], options);
+}
+
 /** One Channelstream node; `env` adds or overrides settings. */
 export async function startNode(env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs(), 'dist/main.js'], {
+  const child = spawnNode([...nodeArgs(), 'dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -59,7 +70,7 @@ export async function startNode(env = {}) {
 /** Any script as a server (the bare ws baseline). */
 export async function startScript(script, env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs(), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnNode([...nodeArgs(), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { url, pid: child.pid, stop: () => stop(child) };

@@ -20,6 +20,8 @@ export function subscriberPool(targets, workers = 2) {
   const all = (msg, type) => Promise.all(threads.map((w) => ask(w, msg, type)));
   return {
     open: () => all('open', 'opened'),
+    /** Counts only frames sent at or after `at` (epoch ms): what was sent before is warm-up. */
+    countFrom: (at) => all({ countFrom: at }, 'counting'),
     /** What each thread received since its last report: { received, lastAt, latencies }. */
     report: () => all('report', 'report'),
     async close() {

@@ -7,6 +7,8 @@ const sockets = [];
 let received = 0;
 let latencies = [];
 let lastAt = 0;
+/** Frames sent before this (epoch ms) are warm-up: not counted. */
+let countFrom = -Infinity;
 
 const HEARTBEAT = Buffer.from('[]');
 const SENT = Buffer.from('"sent":');
@@ -22,10 +24,11 @@ function onFrame(data) {
   let at = data.indexOf(SENT);
   while (at >= 0) {
     const sent = parseFloat(data.toString('latin1', at + 7, at + 32));
+    at = data.indexOf(SENT, at + 7);
+    if (sent < countFrom) continue;
     received++;
     lastAt = now;
     if (latencies.length < 200000) latencies.push(now - sent);
-    at = data.indexOf(SENT, at + 7);
   }
 }
 
@@ -47,7 +50,10 @@ async function openAll() {
 }
 
 parentPort.on('message', async (msg) => {
-  if (msg === 'open') {
+  if (msg.countFrom !== undefined) {
+    countFrom = msg.countFrom;
+    parentPort.postMessage({ type: 'counting' });
+  } else if (msg === 'open') {
     await openAll();
     parentPort.postMessage({ type: 'opened', count: sockets.length });
   } else if (msg === 'report') {

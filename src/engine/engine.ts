@@ -116,6 +116,16 @@ export abstract class Engine {
   /** Every sink attached on this node, for heartbeats and shutdown. */
   abstract localSinks(): Iterable<Sink>;
 
+  private readonly attachListeners: ((sink: Sink) => void)[] = [];
+  /** Calls `listener` with every transport attached on this node from now on (the heartbeat schedules them). */
+  onAttach(listener: (sink: Sink) => void): void {
+    this.attachListeners.push(listener);
+  }
+  /** Engines call this when a transport is attached here. */
+  protected announceAttach(sink: Sink): void {
+    for (const listener of this.attachListeners) listener(sink);
+  }
+
   abstract stats(): Promise<EngineStats>;
 
   // security (strict signatures, connection limits)

@@ -8,6 +8,7 @@ import { attachRecordingSink, type RecordingSink } from '../testing/recording-si
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SLICES, HeartbeatService } from './heartbeat.service';
 
 const T0 = Date.UTC(2026, 0, 1);
+const TICK = HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES;
 
 describe(HeartbeatService.name, () => {
   let engine: MemoryEngine;
@@ -73,7 +74,7 @@ describe(HeartbeatService.name, () => {
   it('beats each transport every HEARTBEAT_INTERVAL_MS once started, the first beat within one interval', async () => {
     const sink = await connection('c1', 'alice');
     await moduleRef.init();
-    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS + HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES);
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
     expect(sink!.heartbeats).toHaveLength(1);
     const first = sink!.heartbeats[0]!;
     await jest.advanceTimersByTimeAsync(3 * HEARTBEAT_INTERVAL_MS);
@@ -94,6 +95,37 @@ describe(HeartbeatService.name, () => {
     // after the first tick (which only schedules), every tick beats a twentieth of them: 4 each
     expect(beatsPerTick.slice(2)).toEqual(Array(2 * HEARTBEAT_SLICES - 2).fill(4));
     for (const sink of sinks) expect(sink!.heartbeats.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('beats a transport attached after it started, within one interval', async () => {
+    await moduleRef.init();
+    await jest.advanceTimersByTimeAsync(3 * TICK);
+    const sink = await connection('late', 'alice');
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
+    expect(sink!.heartbeats).toHaveLength(1);
+  });
+
+  it('stops beating a transport once it is detached or replaced, and beats its replacement', async () => {
+    const detached = await connection('c1', 'alice');
+    const replaced = await connection('c2', 'bob');
+    await moduleRef.init();
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
+    expect([detached!.heartbeats.length, replaced!.heartbeats.length]).toEqual([1, 1]);
+
+    engine.detach('c1', detached!);
+    const replacement = await attachRecordingSink(engine, 'c2');
+    await jest.advanceTimersByTimeAsync(2 * HEARTBEAT_INTERVAL_MS);
+    expect(detached!.heartbeats).toHaveLength(1);
+    expect(replaced!.heartbeats).toHaveLength(1);
+    expect(replacement.heartbeats).toHaveLength(2);
+  });
+
+  it('beats one slice per tick: a tick calls only the transports due, not every one on the node', async () => {
+    const sinks = await Promise.all(Array.from({ length: 2 * HEARTBEAT_SLICES }, (_, i) => connection(`c${i}`, `user${i}`)));
+    const lookups = jest.spyOn(engine, 'sinkOf');
+    heartbeat.tick();
+    expect(lookups).toHaveBeenCalledTimes(2);
+    expect(sinks.filter((s) => s!.heartbeats.length > 0)).toHaveLength(2);
   });
 
   it('closes every sink with 1001 before shutdown', async () => {

@@ -164,6 +164,22 @@ describe(MemoryEngine.name, () => {
       expect(carol.uuids).toEqual(['ex']);
     });
 
+    it('follows the members as they change between publishes (join, leave, a removed connection)', async () => {
+      const alice = await attached('a', 'alice', ['room']);
+      const bob = await attached('b', 'bob', ['room']);
+      await engine.publishToChannel('room', message({ uuid: '1' }), HISTORY);
+      await engine.leave('a', 'room');
+      const carol = await attached('c', 'carol', ['room']);
+      const bob2 = await attached('b2', 'bob', ['room']);
+      await engine.publishToChannel('room', message({ uuid: '2' }), HISTORY);
+      await engine.removeConnection('b', WS_CLOSE.normal, 'gone');
+      await engine.publishToChannel('room', message({ uuid: '3' }), HISTORY);
+      expect(alice.uuids).toEqual(['1']);
+      expect(bob.uuids).toEqual(['1', '2']);
+      expect(carol.uuids).toEqual(['2', '3']);
+      expect(bob2.uuids).toEqual(['2', '3']);
+    });
+
     it('hands the same OutboundEvent to every recipient', async () => {
       const a = await attached('a', 'alice', ['room']);
       const b = await attached('b', 'bob', ['room']);
@@ -277,6 +293,15 @@ describe(MemoryEngine.name, () => {
       await engine.publishToChannel('room', message({ uuid: 'live' }), HISTORY);
       expect(old.events).toEqual([]);
       expect(fresh.uuids).toEqual(['live']);
+    });
+
+    it('tells its attach listeners of every transport attached, and not of unknown connections', async () => {
+      const announced: string[] = [];
+      engine.onAttach((sink) => announced.push(sink.connId));
+      await attached('c1', 'alice');
+      await attached('c2', 'bob');
+      await engine.attach('nope', new RecordingSink('nope'));
+      expect(announced).toEqual(['c1', 'c2']);
     });
 
     it('does not close a transport attached again', async () => {

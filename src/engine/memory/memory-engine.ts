@@ -20,6 +20,7 @@ import {
 } from '../types';
 import type { Positions } from '../positions';
 import {
+  flatMembers,
   LogicalClock,
   newEpoch,
   pushBounded,
@@ -165,6 +166,7 @@ export class MemoryEngine extends Engine {
     const first = !userConns;
     if (!userConns) channel.members.set(username, (userConns = new Set()));
     userConns.add(conn);
+    channel.recipients = null;
     channel.connectionCount++;
     conn.channels.add(channelName);
     return { changed: true, userBoundary: first, channel: channel.record };
@@ -245,10 +247,11 @@ export class MemoryEngine extends Engine {
     this.touchChannel(channel);
 
     const outbound = new OutboundEvent(event, false, { epoch: channel.epoch, offset });
+    const filtered = event.pm_users.length > 0 || event.exclude_users.length > 0;
     let delivered = 0;
-    for (const [username, conns] of channel.members) {
-      if (!isVisibleTo(event, username)) continue;
-      for (const conn of conns) if (this.deliver(conn, outbound, at)) delivered++;
+    for (const conn of (channel.recipients ??= flatMembers(channel))) {
+      if (filtered && !isVisibleTo(event, conn.user.record.username)) continue;
+      if (this.deliver(conn, outbound, at)) delivered++;
     }
     if (isMessage) this.deliveredMessages += delivered;
     return true;
@@ -298,6 +301,7 @@ export class MemoryEngine extends Engine {
     const conn = this.connections.get(connId);
     if (!conn) return false;
     takeSink(conn, sink);
+    this.announceAttach(sink);
     for (const event of this.catchup(conn, resume)) sink.deliver(event);
     conn.lastActive = this.clock.mark();
     return true;
@@ -369,6 +373,7 @@ export class MemoryEngine extends Engine {
         lastActive: Date.now(),
       },
       members: new Map(),
+      recipients: null,
       connectionCount: 0,
       history: [],
       frames: [],
@@ -394,6 +399,7 @@ export class MemoryEngine extends Engine {
     const username = conn.user.record.username;
     const conns = channel.members.get(username);
     if (!conns?.delete(conn)) return false;
+    channel.recipients = null;
     channel.connectionCount--;
     this.touchChannel(channel);
     if (conns.size > 0) return false;

@@ -385,6 +385,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     const since = known?.lastActive ?? Number(lastActive);
     const conn = this.hub.adopt(connId, username, channels, since);
     takeSink(conn, sink);
+    this.announceAttach(sink);
     await this.catchUp(conn, since, [...conn.channels], true, resume);
     conn.lastActive = this.clock.mark();
     return true;
