@@ -247,6 +247,7 @@ export class MemoryEngine extends Engine {
     this.touchChannel(channel);
 
     const outbound = new OutboundEvent(event, false, { epoch: channel.epoch, offset });
+    // isVisibleTo checks the same lengths, but the flat list has no username at hand: it is looked up only to filter
     const filtered = event.pm_users.length > 0 || event.exclude_users.length > 0;
     let delivered = 0;
     for (const conn of (channel.recipients ??= flatMembers(channel))) {
