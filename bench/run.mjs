@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
-import { channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, runFanout } from './lib/fanout.mjs';
+import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, PAYLOAD_PAD, receivedEventBytes, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
 import { publishLoad } from './lib/publish-load.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
-import { median, medianRound, round } from './lib/stats.mjs';
+import { median, medianRound, round, summarize } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
 // --only fanout,latency,publish,idle runs a part (all by default)
@@ -24,25 +24,40 @@ const SUBSCRIBERS = subscribersArg >= 0 ? process.argv[subscribersArg + 1].split
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
-const PAYLOAD_PAD = 'x'.repeat(120); // with the rest of the message: ~200 bytes
-// --pin: servers on one CPU, the load generator on the others (off by default: with one core, the load
-// generator cannot drain unthrottled fan-out, and readers that fall behind are cut off and counted as loss)
-const pinning = process.argv.includes('--pin') ? planPinning() : null;
-if (pinning) {
-  pinSelf(pinning.load);
-  pinServersTo(pinning.server);
+// Pinning (Linux, taskset): servers on the last CPU, the load generator on the others. By default only the
+// fixed-rate latency part is pinned: sharing the cores, a subscriber thread woken by the server's writes is
+// placed on the server's own CPU and preempts it once per write (seen in a sched_switch trace: ~1,600
+// preemptions a second at 1000 subscribers), so the tail measures the scheduler. Unthrottled fan-out is not
+// pinned by default: on 2 cores the load generator would have one, and its latencies would measure how far
+// behind that core falls. --pin pins every part, --no-pin none.
+const cpuPlan = process.argv.includes('--no-pin') ? null : planPinning();
+const pinAll = process.argv.includes('--pin');
+const pinning = cpuPlan && { ...cpuPlan, parts: pinAll ? 'all' : 'latency' };
+/** Pins (or unpins) this process, its future workers and the servers started from now on, for `part`. */
+function pinFor(part) {
+  if (!cpuPlan) return;
+  const pinned = pinAll || part === 'latency';
+  pinSelf(pinned ? cpuPlan.load : cpuPlan.all);
+  pinServersTo(pinned ? cpuPlan.server : null);
 }
 
 /**
  * The bare server sends the posted body as it is; ours sends the protocol's event, the same message with uuid,
- * timestamp, type, catchup and edited around it. The bare body is padded to that size, so both servers write the
- * same bytes per delivery and the ratios compare the servers, not the envelope (its cost falls on the clients).
+ * timestamp, type, catchup and edited around it. The bare body is padded to the size of the event our
+ * subscribers receive (measured on a node), so both servers write the same bytes per delivery and the ratios
+ * compare the servers, not the envelope (its cost falls on the clients).
  */
+async function ourEventBytes() {
+  const node = await startNode();
+  try {
+    return await receivedEventBytes(node, SECRET);
+  } finally {
+    await node.stop();
+  }
+}
+const OUR_FRAME_BYTES = only.has('fanout') || only.has('latency') ? await ourEventBytes() : null;
 const sampleMessage = { sent: performance.timeOrigin + performance.now(), seq: 1000, pad: PAYLOAD_PAD };
-const OUR_FRAME_BYTES = JSON.stringify([
-  { user: 'bench', channel: 'bench-000000', message: sampleMessage, uuid: randomUUID(), timestamp: '2026-01-01T00:00:00.000000+00:00', type: 'message', catchup: false, edited: null },
-]).length;
-const BARE_PAD = PAYLOAD_PAD + 'x'.repeat(OUR_FRAME_BYTES - JSON.stringify([{ user: 'bench', channel: 'c', message: sampleMessage }]).length);
+const BARE_PAD = PAYLOAD_PAD + 'x'.repeat(Math.max(0, OUR_FRAME_BYTES - JSON.stringify([{ user: 'bench', channel: 'c', message: sampleMessage }]).length));
 
 function barePublisher(url) {
   return async (seq) => {
@@ -56,7 +71,7 @@ function barePublisher(url) {
 async function fanoutOurs(subscribers, rate, messages = MESSAGES) {
   const node = await startNode();
   try {
-    const channel = `bench-${randomUUID().slice(0, 6)}`;
+    const channel = benchChannel();
     const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
     return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid });
   } finally {
@@ -77,6 +92,7 @@ async function fanoutBare(subscribers, rate, messages = MESSAGES) {
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
 const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, pinning, fanout: [], latency: [], publish: [], idle: [] };
 
+pinFor('fanout');
 for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   const ours = [];
   const bare = [];
@@ -96,6 +112,7 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
 const deliveriesArg = process.argv.indexOf('--deliveries');
 const DELIVERIES_PER_S = deliveriesArg >= 0 ? Number(process.argv[deliveriesArg + 1]) : 40000;
 const LATENCY_ROUNDS = quick ? 1 : 5;
+pinFor('latency');
 for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   const rate = Math.max(1, Math.round(DELIVERIES_PER_S / n));
   const messages = rate * (quick ? 4 : 8);
@@ -108,6 +125,9 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
     rounds.push({ ours, bare, p99_ratio: round(ours.latency_ms.p99 / bare.latency_ms.p99, 2), p50_ratio: round(ours.latency_ms.p50 / bare.latency_ms.p50, 2) });
   }
   const { round: chosen, median: p99Ratio } = medianRound(rounds, (r) => r.p99_ratio);
+  // every delivery of every round, per server: a p99 over 5x the samples, steadier than any one round's
+  const pooled = (side) => summarize(rounds.flatMap((r) => r[side].samples));
+  const [oursPooled, barePooled] = [pooled('ours'), pooled('bare')];
   results.latency.push({
     subscribers: n,
     rate,
@@ -116,8 +136,9 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
     p99_ratio: p99Ratio,
     p99_ratios: rounds.map((r) => r.p99_ratio),
     p50_ratio: median(rounds.map((r) => r.p50_ratio)),
+    pooled: { ours: oursPooled, bare: barePooled, p99_ratio: round(oursPooled.p99 / barePooled.p99, 2), p50_ratio: round(oursPooled.p50 / barePooled.p50, 2) },
   });
-  console.error(`latency ${n} at ${rate}/s: p99 ours/bare ${p99Ratio} (rounds ${rounds.map((r) => r.p99_ratio).join(', ')})`);
+  console.error(`latency ${n} at ${rate}/s: p99 ours/bare ${p99Ratio} (rounds ${rounds.map((r) => r.p99_ratio).join(', ')}); pooled ${oursPooled.p99} / ${barePooled.p99} ms`);
   const cpu = (side) => rounds.map((r) => r[side].server_cpu_us_per_delivery?.total).join(', ');
   console.error(`  server CPU µs per delivery: ours ${cpu('ours')}; bare ${cpu('bare')}`);
 }
@@ -151,6 +172,7 @@ async function publishBare() {
   }
 }
 
+pinFor('publish');
 if (only.has('publish')) {
   const rounds = quick ? 1 : 3;
   const runs = { 0: [], 100: [] };
@@ -175,6 +197,7 @@ if (only.has('publish')) {
   }
 }
 
+pinFor('idle');
 for (const count of only.has('idle') ? IDLE : []) {
   const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600' });
   try {
@@ -185,18 +208,24 @@ for (const count of only.has('idle') ? IDLE : []) {
   }
 }
 
+/** A run's server CPU per delivery as `total (user + system)`. */
+const cpuCell = (run) => {
+  const cpu = run.server_cpu_us_per_delivery;
+  return cpu ? `${cpu.total} (${cpu.user} + ${cpu.system})` : '?';
+};
+const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
 const lines = [
-  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds. Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).`,
+  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds. Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).${pinNote}`,
   '',
   '| fan-out subscribers | ours msgs/s | bare ws msgs/s | ratio | ours p50 / p99 ms | bare p50 / p99 ms | loss (ours / bare) |',
   '|---|---|---|---|---|---|---|',
   ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '',
-  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | server CPU µs per delivery (ours / bare) | loss (ours / bare) |`,
-  '|---|---|---|---|---|---|---|---|',
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | server CPU µs per delivery, user + system (ours / bare) | loss (ours / bare) |`,
+  '|---|---|---|---|---|---|---|---|---|',
   ...results.latency.map(
     (l) =>
-      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.ours.server_cpu_us_per_delivery?.total} / ${l.bare.server_cpu_us_per_delivery?.total} | ${l.ours.loss} / ${l.bare.loss} |`,
+      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${l.ours.loss} / ${l.bare.loss} |`,
   ),
   '',
   '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',

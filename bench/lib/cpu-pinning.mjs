@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
-/** The CPU plan: servers on the last CPU, the load generator on the rest; null where it cannot be done. */
+/** The CPU plan: servers on the last CPU, the load generator on the rest (`all` undoes it); null where it cannot be done. */
 export function planPinning() {
   const cpus = availableParallelism();
   if (process.platform !== 'linux' || cpus < 2) return null;
@@ -14,7 +14,7 @@ export function planPinning() {
   } catch {
     return null;
   }
-  return { server: String(cpus - 1), load: cpus === 2 ? '0' : `0-${cpus - 2}` };
+  return { server: String(cpus - 1), load: cpus === 2 ? '0' : `0-${cpus - 2}`, all: `0-${cpus - 1}` };
 }
 
 /** Moves this process (every thread it has, and so the workers it starts later) onto `cpus`. */

@@ -1,4 +1,7 @@
 // The fan-out scenario: N WebSocket subscribers on one channel, M messages published by a backend.
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import { cpuMs, cpuUsPer } from './process-cpu.mjs';
 import { sign } from './sign.mjs';
 import { round, summarize } from './stats.mjs';
@@ -9,6 +12,12 @@ import { subscriberPool } from './subscriber-pool.mjs';
  * (O(members) each, O(N²) in all); a backend joining thousands of users to one channel asks for the channel alone.
  */
 export const LEAN_INFO = { include_users: false, include_history: false };
+
+/** With the rest of the bench's message: ~200 bytes. */
+export const PAYLOAD_PAD = 'x'.repeat(120);
+
+/** A fresh channel; every name is as long as the others, so every run's events have the same size. */
+export const benchChannel = () => `bench-${randomUUID().slice(0, 6)}`;
 
 /**
  * Connects `count` users to `channel`, spread over the nodes; returns their WebSocket URLs.
@@ -37,7 +46,6 @@ export async function channelstreamSubscribers(nodes, secret, channel, count, in
 
 /** A publisher for Channelstream: signed POST /message with one ~200-byte message. */
 export function channelstreamPublisher(url, secret, channel) {
-  const pad = 'x'.repeat(120);
   let token = sign(secret);
   let tokenAt = Date.now();
   return async (seq) => {
@@ -45,7 +53,7 @@ export function channelstreamPublisher(url, secret, channel) {
       token = sign(secret);
       tokenAt = Date.now();
     }
-    const body = JSON.stringify([{ user: 'bench', channel, message: { sent: performance.timeOrigin + performance.now(), seq, pad } }]);
+    const body = JSON.stringify([{ user: 'bench', channel, message: { sent: performance.timeOrigin + performance.now(), seq, pad: PAYLOAD_PAD } }]);
     const res = await fetch(`${url}/message`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': token }, body });
     await res.arrayBuffer();
     return res.ok;
@@ -53,15 +61,33 @@ export function channelstreamPublisher(url, secret, channel) {
 }
 
 /**
+ * The size of one bench event as a subscriber of `node` receives it (the frame's payload, in bytes): what the
+ * bare server's body is padded to, so both servers write the same bytes per delivery.
+ */
+export async function receivedEventBytes(node, secret) {
+  const channel = benchChannel();
+  const [target] = await channelstreamSubscribers([node], secret, channel, 1, LEAN_INFO);
+  const ws = new WebSocket(target.wsUrl, { perMessageDeflate: false });
+  try {
+    await once(ws, 'open');
+    const event = new Promise((resolve) => ws.on('message', (data) => data.length > 2 && resolve(data.length))); // not a `[]` heartbeat
+    await channelstreamPublisher(node.url, secret, channel)(1000); // a 4-digit seq, as most of a run's
+    return await event;
+  } finally {
+    ws.terminate();
+  }
+}
+
+/**
  * Runs one fan-out measurement: opens the subscribers in worker threads,
  * publishes `messages` at `rate` per second (0 = as fast as `inFlight` allows),
- * waits for delivery to settle and reports throughput, loss, latency and
+ * waits until deliveries stop arriving and reports throughput, loss, latency and
  * (given the server's `pid`) the server's CPU per delivery over that span.
  * A fixed rate is measured in steady state: it runs for `warmupMs` first and
  * only what was sent after is counted (a start from idle stalls both servers
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
  */
-export async function runFanout({ targets, publish, messages, rate, pid, inFlight = 32, workers = 2, settleMs = 3000, warmupMs = 1000 }) {
+export async function runFanout({ targets, publish, messages, rate, pid, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000 }) {
   const pool = subscriberPool(targets, workers);
   const now = () => performance.timeOrigin + performance.now();
   const running = new Set();
@@ -105,11 +131,16 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
     let received = 0;
     let lastAt = 0;
     const latencies = [];
-    const deadline = Date.now() + settleMs + messages;
-    while (Date.now() < deadline) {
+    // wait while deliveries keep arriving: a load generator behind the server is still reading what was
+    // written (a fixed deadline counted frames still in the socket buffers as lost); stop after `settleMs`
+    // without progress, or at `maxSettleMs`
+    const giveUpAt = Date.now() + maxSettleMs;
+    let progressAt = Date.now();
+    while (Date.now() - progressAt < settleMs && Date.now() < giveUpAt) {
       await new Promise((r) => setTimeout(r, 250));
       const reports = await pool.report();
       for (const r of reports) {
+        if (r.received > 0) progressAt = Date.now();
         received += r.received;
         lastAt = Math.max(lastAt, r.lastAt);
         for (const l of r.latencies) latencies.push(l);
@@ -118,7 +149,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
     }
     const cpuAfter = pid ? cpuMs(pid) : null;
     const seconds = (Math.max(lastAt, publishedAt) - started) / 1000;
-    return {
+    const result = {
       subscribers: targets.length,
       messages,
       rate,
@@ -130,6 +161,8 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
       latency_ms: summarize(latencies),
       server_cpu_us_per_delivery: cpuUsPer(cpuBefore, cpuAfter, received),
     };
+    // the samples themselves, for percentiles pooled over rounds (not enumerable: not written to the JSON)
+    return Object.defineProperty(result, 'samples', { value: latencies, enumerable: false });
   } finally {
     await pool.close();
   }
