@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
-import { channelstreamPublisher, channelstreamSubscribers, runFanout } from './lib/fanout.mjs';
+import { benchChannel, channelstreamPublisher, channelstreamSubscribers, runFanout } from './lib/fanout.mjs';
 import { SECRET, startNode } from './lib/servers.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : null)).filter(Boolean));
@@ -19,7 +19,7 @@ async function scenario(name, nodeEnvs) {
   const nodes = [];
   try {
     for (const env of nodeEnvs) nodes.push(await startNode(env));
-    const channel = `bench-${randomUUID().slice(0, 8)}`;
+    const channel = benchChannel();
     const targets = await channelstreamSubscribers(nodes, SECRET, channel, subscribers);
     const result = await runFanout({ targets, publish: channelstreamPublisher(nodes[0].url, SECRET, channel), messages, rate });
     return { name, ...result };
