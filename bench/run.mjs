@@ -9,6 +9,7 @@ import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
 import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, PAYLOAD_PAD, receivedEventBytes, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
 import { publishLoad } from './lib/publish-load.mjs';
+import { addBuckets, bareFanoutProbe, ourFanoutBuckets, ourFanoutProbe, summarizeBuckets } from './lib/server-fanout.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
@@ -47,15 +48,16 @@ function pinFor(part) {
  * subscribers receive (measured on a node), so both servers write the same bytes per delivery and the ratios
  * compare the servers, not the envelope (its cost falls on the clients).
  */
-async function ourEventBytes() {
+async function probeOurNode() {
   const node = await startNode();
   try {
-    return await receivedEventBytes(node, SECRET);
+    // the bounds of our fan-out histogram, to put the bare server's fan-out times in the same buckets
+    return { frameBytes: await receivedEventBytes(node, SECRET), fanoutBounds: (await ourFanoutBuckets(node.url, SECRET)).map(([le]) => le) };
   } finally {
     await node.stop();
   }
 }
-const OUR_FRAME_BYTES = only.has('fanout') || only.has('latency') ? await ourEventBytes() : null;
+const { frameBytes: OUR_FRAME_BYTES, fanoutBounds: FANOUT_BOUNDS } = only.has('fanout') || only.has('latency') ? await probeOurNode() : {};
 const sampleMessage = { sent: performance.timeOrigin + performance.now(), seq: 1000, pad: PAYLOAD_PAD };
 const BARE_PAD = PAYLOAD_PAD + 'x'.repeat(Math.max(0, OUR_FRAME_BYTES - JSON.stringify([{ user: 'bench', channel: 'c', message: sampleMessage }]).length));
 
@@ -68,22 +70,25 @@ function barePublisher(url) {
   };
 }
 
-async function fanoutOurs(subscribers, rate, messages = MESSAGES) {
+/** `timed`: the server's own fan-out times too (at a fixed rate, where each batch of ours is one publish, as the bare server's). */
+async function fanoutOurs(subscribers, rate, messages = MESSAGES, timed = false) {
   const node = await startNode();
   try {
     const channel = benchChannel();
     const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid });
+    const timing = timed ? ourFanoutProbe(node.url, SECRET) : undefined;
+    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid, timing });
   } finally {
     await node.stop();
   }
 }
 
-async function fanoutBare(subscribers, rate, messages = MESSAGES) {
+async function fanoutBare(subscribers, rate, messages = MESSAGES, timed = false) {
   const server = await startScript('bench/baseline/bare-ws.mjs');
   try {
     const targets = Array.from({ length: subscribers }, () => ({ wsUrl: `${server.url.replace('http', 'ws')}/ws` }));
-    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate, pid: server.pid });
+    const timing = timed ? bareFanoutProbe(server.url, FANOUT_BOUNDS) : undefined;
+    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate, pid: server.pid, timing });
   } finally {
     await server.stop();
   }
@@ -119,15 +124,23 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   const rounds = [];
   for (let r = 0; r < LATENCY_ROUNDS; r++) {
     const [first, second] = r % 2 === 0 ? [fanoutBare, fanoutOurs] : [fanoutOurs, fanoutBare];
-    const a = await first(n, rate, messages);
-    const b = await second(n, rate, messages);
+    const a = await first(n, rate, messages, true);
+    const b = await second(n, rate, messages, true);
     const [ours, bare] = first === fanoutOurs ? [a, b] : [b, a];
-    rounds.push({ ours, bare, p99_ratio: round(ours.latency_ms.p99 / bare.latency_ms.p99, 2), p50_ratio: round(ours.latency_ms.p50 / bare.latency_ms.p50, 2) });
+    rounds.push({
+      ours,
+      bare,
+      p99_ratio: round(ours.latency_ms.p99 / bare.latency_ms.p99, 2),
+      p50_ratio: round(ours.latency_ms.p50 / bare.latency_ms.p50, 2),
+      server_p99_ratio: round(ours.server_fanout_ms.p99 / bare.server_fanout_ms.p99, 2),
+    });
   }
   const { round: chosen, median: p99Ratio } = medianRound(rounds, (r) => r.p99_ratio);
   // every delivery of every round, per server: a p99 over 5x the samples, steadier than any one round's
   const pooled = (side) => summarize(rounds.flatMap((r) => r[side].samples));
   const [oursPooled, barePooled] = [pooled('ours'), pooled('bare')];
+  const serverPooled = (side) => summarizeBuckets(addBuckets(rounds.map((r) => r[side].serverFanout)));
+  const [oursServer, bareServer] = [serverPooled('ours'), serverPooled('bare')];
   results.latency.push({
     subscribers: n,
     rate,
@@ -137,10 +150,16 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
     p99_ratios: rounds.map((r) => r.p99_ratio),
     p50_ratio: median(rounds.map((r) => r.p50_ratio)),
     pooled: { ours: oursPooled, bare: barePooled, p99_ratio: round(oursPooled.p99 / barePooled.p99, 2), p50_ratio: round(oursPooled.p50 / barePooled.p50, 2) },
+    server_fanout: {
+      p99_ratio: median(rounds.map((r) => r.server_p99_ratio)),
+      p99_ratios: rounds.map((r) => r.server_p99_ratio),
+      pooled: { ours: oursServer, bare: bareServer, p99_ratio: round(oursServer.p99 / bareServer.p99, 2) },
+    },
   });
   console.error(`latency ${n} at ${rate}/s: p99 ours/bare ${p99Ratio} (rounds ${rounds.map((r) => r.p99_ratio).join(', ')}); pooled ${oursPooled.p99} / ${barePooled.p99} ms`);
   const cpu = (side) => rounds.map((r) => r[side].server_cpu_us_per_delivery?.total).join(', ');
   console.error(`  server CPU µs per delivery: ours ${cpu('ours')}; bare ${cpu('bare')}`);
+  console.error(`  inside the servers: fan-out p99 ours / bare ${oursServer.p99} / ${bareServer.p99} ms (rounds ${rounds.map((r) => r.server_p99_ratio).join(', ')})`);
 }
 
 // publish: bare Fastify, ours with 0 and with 100 subscribers, interleaved; the median round is reported
@@ -213,6 +232,8 @@ const cpuCell = (run) => {
   const cpu = run.server_cpu_us_per_delivery;
   return cpu ? `${cpu.total} (${cpu.user} + ${cpu.system})` : '?';
 };
+/** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
+const serverCell = (s) => `${s.pooled.ours.p99} / ${s.pooled.bare.p99} (${s.pooled.p99_ratio}; ${s.p99_ratio}, rounds: ${s.p99_ratios.join(', ')})`;
 const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
 const lines = [
   `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds. Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).${pinNote}`,
@@ -221,11 +242,11 @@ const lines = [
   '|---|---|---|---|---|---|---|',
   ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '',
-  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | server CPU µs per delivery, user + system (ours / bare) | loss (ours / bare) |`,
-  '|---|---|---|---|---|---|---|---|---|',
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | inside the servers, publish to last socket write: p99 ours / bare ms, pooled (ratio; median of rounds) | server CPU µs per delivery, user + system (ours / bare) | loss (ours / bare) |`,
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...results.latency.map(
     (l) =>
-      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${l.ours.loss} / ${l.bare.loss} |`,
+      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${serverCell(l.server_fanout)} | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${l.ours.loss} / ${l.bare.loss} |`,
   ),
   '',
   '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',

@@ -37,6 +37,9 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('channelstream_process_nodejs_eventloop_lag_seconds');
     expect(text).toContain('channelstream_engine_calls_total');
     expect(text).toMatch(/^channelstream_deliveries_dropped_total 0$/m);
+    // the message went out to the socket in a timed write batch
+    expect(text).toMatch(/^channelstream_websocket_batch_seconds_count [1-9]\d*$/m);
+    expect(text).toMatch(/^channelstream_websocket_batch_seconds_bucket\{le="2\.5"\} [1-9]\d*$/m);
     expect(text).toMatch(/^channelstream_rejections_total\{reason="signature_bad"\} [1-9]\d*$/m);
     ws.close();
   });

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import WebSocket from 'ws';
 import { cpuMs, cpuUsPer } from './process-cpu.mjs';
 import { sign } from './sign.mjs';
+import { summarizeBuckets } from './server-fanout.mjs';
 import { round, summarize } from './stats.mjs';
 import { subscriberPool } from './subscriber-pool.mjs';
 
@@ -86,8 +87,10 @@ export async function receivedEventBytes(node, secret) {
  * A fixed rate is measured in steady state: it runs for `warmupMs` first and
  * only what was sent after is counted (a start from idle stalls both servers
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
+ * With a `timing` probe (server-fanout.mjs), the server's own fan-out times
+ * over the measured span are reported too.
  */
-export async function runFanout({ targets, publish, messages, rate, pid, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000 }) {
+export async function runFanout({ targets, publish, messages, rate, pid, timing, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000 }) {
   const pool = subscriberPool(targets, workers);
   const now = () => performance.timeOrigin + performance.now();
   const running = new Set();
@@ -116,6 +119,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
         send(-1);
       }
     }
+    await timing?.mark(); // a warm-up publish still in flight may be timed with the span: one of hundreds
     const cpuBefore = pid ? cpuMs(pid) : null;
     await until(started);
     while (now() < started) await new Promise((r) => setImmediate(r)); // a frame sent before it would not be counted
@@ -148,6 +152,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
       if (received >= expected) break;
     }
     const cpuAfter = pid ? cpuMs(pid) : null;
+    const serverFanout = timing ? await timing.read() : null;
     const seconds = (Math.max(lastAt, publishedAt) - started) / 1000;
     const result = {
       subscribers: targets.length,
@@ -160,9 +165,11 @@ export async function runFanout({ targets, publish, messages, rate, pid, inFligh
       publish_seconds: round((publishedAt - started) / 1000, 3),
       latency_ms: summarize(latencies),
       server_cpu_us_per_delivery: cpuUsPer(cpuBefore, cpuAfter, received),
+      ...(serverFanout && { server_fanout_ms: summarizeBuckets(serverFanout) }),
     };
-    // the samples themselves, for percentiles pooled over rounds (not enumerable: not written to the JSON)
-    return Object.defineProperty(result, 'samples', { value: latencies, enumerable: false });
+    // the samples and the server's histogram themselves, for percentiles pooled over rounds (not enumerable: not
+    // written to the JSON)
+    return Object.defineProperties(result, { samples: { value: latencies }, serverFanout: { value: serverFanout } });
   } finally {
     await pool.close();
   }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SECRET = 'bench-secret';
 
 export function freePort() {
@@ -44,24 +44,23 @@ function spawnNode(args, options) {
   return serverCpus === null ? spawn(process.execPath, args, options) : spawn('taskset', ['-c', serverCpus, process.execPath, ...args], options);
 }
 
+/** The environment of a bench node listening on `port`; `env` adds or overrides settings. */
+export const nodeEnv = (port, env = {}) => ({
+  PATH: process.env.PATH,
+  CHANNELSTREAM_PORT: String(port),
+  CHANNELSTREAM_HOST: '127.0.0.1',
+  CHANNELSTREAM_SECRET: SECRET,
+  CHANNELSTREAM_LOG_LEVEL: 'error',
+  // the load generator is one address sending far past the default per-address rate limits
+  CHANNELSTREAM_CONNECT_RATE: '0',
+  CHANNELSTREAM_PUBLISH_RATE: '0',
+  ...env,
+});
+
 /** One Channelstream node; `env` adds or overrides settings. */
 export async function startNode(env = {}) {
   const port = await freePort();
-  const child = spawnNode([...nodeArgs(), 'dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      CHANNELSTREAM_PORT: String(port),
-      CHANNELSTREAM_HOST: '127.0.0.1',
-      CHANNELSTREAM_SECRET: SECRET,
-      CHANNELSTREAM_LOG_LEVEL: 'error',
-      // the load generator is one address sending far past the default per-address rate limits
-      CHANNELSTREAM_CONNECT_RATE: '0',
-      CHANNELSTREAM_PUBLISH_RATE: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawnNode([...nodeArgs(), 'dist/main.js'], { cwd: ROOT, env: nodeEnv(port, env), stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { url, pid: child.pid, stop: () => stop(child) };

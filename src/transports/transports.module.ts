@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { HeartbeatService } from './heartbeat.service';
 import { LongPollController } from './long-poll.controller';
 import { SseController } from './sse.controller';
@@ -7,7 +8,7 @@ import { TransportLifecycle } from './transport-lifecycle.service';
 import { WsGateway } from './ws.gateway';
 
 @Module({
-  imports: [ConnectionsModule],
+  imports: [ConnectionsModule, MetricsModule],
   controllers: [LongPollController, SseController],
   providers: [WsGateway, HeartbeatService, TransportLifecycle],
 })

@@ -124,4 +124,19 @@ describe(WebSocketSink.name, () => {
     expect(raw.write).not.toHaveBeenCalled();
     expect(onSlowConsumer).not.toHaveBeenCalled();
   });
+
+  it('tells its batch whether it wrote (the batch is timed only when a socket was written)', () => {
+    const { s, socket, raw } = sink();
+    expect(s.flush()).toBe(false); // nothing queued
+    s.deliver(event('a'));
+    expect(s.flush()).toBe(true);
+    raw.writableLength = MAX + 1;
+    s.deliver(event('b'));
+    expect(s.flush()).toBe(false); // cut off, not written
+    const other = sink();
+    other.s.deliver(event('c'));
+    other.socket.readyState = 3;
+    expect(other.s.flush()).toBe(false); // closed before the flush
+    expect(socket.close).toHaveBeenCalledWith(WS_CLOSE.slowConsumer, 'too far behind');
+  });
 });

@@ -70,16 +70,21 @@ export class WebSocketSink implements Sink {
     return true;
   }
 
-  flush(): void {
+  /** Writes this turn's frames in one write; true when it wrote. */
+  flush(): boolean {
     const first = this.firstQueued;
-    if (first === null) return;
+    if (first === null) return false;
     const more = this.moreQueued;
     this.dropQueue();
     const raw = this.rawSocket();
-    if (!this.open || !raw) return;
+    if (!this.open || !raw) return false;
     // behind = bytes the kernel would not take yet: a reader this far behind must not hold memory for everyone else
-    if (raw.writableLength > this.options.maxBufferedBytes) return this.cutOff();
+    if (raw.writableLength > this.options.maxBufferedBytes) {
+      this.cutOff();
+      return false;
+    }
     raw.write(more === null ? first : Buffer.concat([first, ...more]));
+    return true;
   }
 
   /**

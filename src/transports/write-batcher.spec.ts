@@ -13,7 +13,7 @@ describe(WriteBatcher.name, () => {
     jest.useRealTimers();
   });
 
-  const target = (): Flushable & { flush: jest.Mock<() => void> } => ({ flush: jest.fn<() => void>() });
+  const target = (wrote = true): Flushable & { flush: jest.Mock<() => boolean> } => ({ flush: jest.fn<() => boolean>(() => wrote) });
 
   it('when idle, flushes every marked target once, as soon as the current task is done (not after the turn)', () => {
     const [a, b] = [target(), target()];
@@ -58,6 +58,7 @@ describe(WriteBatcher.name, () => {
       flush: () => {
         if (marking) batcher.mark(late);
         marking = false;
+        return true;
       },
     };
     batcher.mark(early);
@@ -69,5 +70,59 @@ describe(WriteBatcher.name, () => {
     jest.runOnlyPendingTimers();
     expect(third.flush).toHaveBeenCalledTimes(1);
     expect(late.flush).toHaveBeenCalledTimes(1);
+  });
+
+  describe('timing', () => {
+    let batches: number[];
+    beforeEach(() => {
+      batches = [];
+      batcher = new WriteBatcher(() => clock, (seconds) => batches.push(seconds));
+    });
+
+    it('reports each batch that wrote, from its first queued frame to its last write', () => {
+      const slow = target();
+      slow.flush.mockImplementation(() => {
+        clock += 7; // this socket's write took 7 ms
+        return true;
+      });
+      batcher.mark(target());
+      clock += 2; // 2 ms later in the same task, another publish
+      batcher.mark(slow);
+      jest.runAllTicks();
+      expect(batches).toEqual([0.009]);
+    });
+
+    it('counts the wait for the end of a busy turn', () => {
+      batcher.mark(target());
+      jest.runAllTicks();
+      batches = [];
+      batcher.mark(target()); // busy: waits for setImmediate
+      clock += 3;
+      jest.runOnlyPendingTimers();
+      expect(batches).toEqual([0.003]);
+    });
+
+    it('does not report a batch that wrote nothing (frames already flushed, as heartbeats do, or sockets gone)', () => {
+      batcher.mark(target(false));
+      batcher.mark(target(false));
+      jest.runAllTicks();
+      expect(batches).toEqual([]);
+    });
+
+    it('times a batch opened while flushing from its own first mark', () => {
+      const late = target();
+      const early: Flushable = {
+        flush: () => {
+          clock += 5;
+          batcher.mark(late); // queued 5 ms into the first batch's writes
+          clock += 1;
+          return true;
+        },
+      };
+      batcher.mark(early);
+      jest.runAllTicks();
+      jest.runOnlyPendingTimers();
+      expect(batches).toEqual([0.006, 0.001]);
+    });
   });
 });

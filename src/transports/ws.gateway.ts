@@ -10,6 +10,7 @@ import { normalizeUuid } from '../common/validation/uuid';
 import { Settings } from '../config/settings';
 import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
+import { MetricsService } from '../metrics/metrics.service';
 import { wantsPositions } from './client-query';
 import { TransportLifecycle } from './transport-lifecycle.service';
 import { WebSocketSink, type WebSocketSinkOptions } from './websocket.sink';
@@ -47,7 +48,9 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
     private readonly rates: RateLimits,
     private readonly addresses: ClientAddress,
     private readonly rejections: RejectionsService,
+    metrics: MetricsService,
   ) {
+    this.batcher = new WriteBatcher(undefined, (seconds) => metrics.websocketBatches.observe(seconds));
     this.sinkOptions = [false, true].map((positions) => ({
       maxBufferedBytes: settings.max_buffered_bytes,
       deadAfterMs: settings.gc_conns_after * 1000,
@@ -56,8 +59,8 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
     }));
   }
 
-  /** One write batcher for every socket of this node. */
-  private readonly batcher = new WriteBatcher();
+  /** One write batcher for every socket of this node, timing each batch for the metrics. */
+  private readonly batcher: WriteBatcher;
 
   /** Sink options, shared by every socket (without and with stream positions): nothing per connection. */
   private readonly sinkOptions: readonly WebSocketSinkOptions[];
