@@ -159,6 +159,8 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   console.error(`latency ${n} at ${rate}/s: p99 ours/bare ${p99Ratio} (rounds ${rounds.map((r) => r.p99_ratio).join(', ')}); pooled ${oursPooled.p99} / ${barePooled.p99} ms`);
   const cpu = (side) => rounds.map((r) => r[side].server_cpu_us_per_delivery?.total).join(', ');
   console.error(`  server CPU µs per delivery: ours ${cpu('ours')}; bare ${cpu('bare')}`);
+  const loadCpu = (side) => rounds.map((r) => r[side].load_generator_cpu_us_per_delivery?.total).join(', ');
+  console.error(`  load generator CPU µs per delivery: with ours ${loadCpu('ours')}; with bare ${loadCpu('bare')}`);
   console.error(`  inside the servers: fan-out p99 ours / bare ${oursServer.p99} / ${bareServer.p99} ms (rounds ${rounds.map((r) => r.server_p99_ratio).join(', ')})`);
 }
 
@@ -227,9 +229,9 @@ for (const count of only.has('idle') ? IDLE : []) {
   }
 }
 
-/** A run's server CPU per delivery as `total (user + system)`. */
-const cpuCell = (run) => {
-  const cpu = run.server_cpu_us_per_delivery;
+/** A run's CPU per delivery (the server's, or the load generator's) as `total (user + system)`. */
+const cpuCell = (run, field = 'server_cpu_us_per_delivery') => {
+  const cpu = run[field];
   return cpu ? `${cpu.total} (${cpu.user} + ${cpu.system})` : '?';
 };
 /** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
@@ -242,11 +244,11 @@ const lines = [
   '|---|---|---|---|---|---|---|',
   ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '',
-  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | inside the servers, publish to last socket write: p99 ours / bare ms, pooled (ratio; median of rounds) | server CPU µs per delivery, user + system (ours / bare) | loss (ours / bare) |`,
-  '|---|---|---|---|---|---|---|---|---|---|',
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | inside the servers, publish to last socket write: p99 ours / bare ms, pooled (ratio; median of rounds) | server CPU µs per delivery, user + system (ours / bare) | load generator CPU µs per delivery (with ours / with bare) | loss (ours / bare) |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...results.latency.map(
     (l) =>
-      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${serverCell(l.server_fanout)} | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${l.ours.loss} / ${l.bare.loss} |`,
+      `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${serverCell(l.server_fanout)} | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${cpuCell(l.ours, 'load_generator_cpu_us_per_delivery')} / ${cpuCell(l.bare, 'load_generator_cpu_us_per_delivery')} | ${l.ours.loss} / ${l.bare.loss} |`,
   ),
   '',
   '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',

@@ -82,8 +82,9 @@ export async function receivedEventBytes(node, secret) {
 /**
  * Runs one fan-out measurement: opens the subscribers in worker threads,
  * publishes `messages` at `rate` per second (0 = as fast as `inFlight` allows),
- * waits until deliveries stop arriving and reports throughput, loss, latency and
- * (given the server's `pid`) the server's CPU per delivery over that span.
+ * waits until deliveries stop arriving and reports throughput, loss, latency,
+ * the load generator's CPU per delivery and (given the server's `pid`) the
+ * server's over that span.
  * A fixed rate is measured in steady state: it runs for `warmupMs` first and
  * only what was sent after is counted (a start from idle stalls both servers
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
@@ -121,6 +122,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
     }
     await timing?.mark(); // a warm-up publish still in flight may be timed with the span: one of hundreds
     const cpuBefore = pid ? cpuMs(pid) : null;
+    const loadBefore = cpuMs(process.pid); // this process: the publisher and the subscribers' threads
     await until(started);
     while (now() < started) await new Promise((r) => setImmediate(r)); // a frame sent before it would not be counted
     let sent = 0;
@@ -152,6 +154,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
       if (received >= expected) break;
     }
     const cpuAfter = pid ? cpuMs(pid) : null;
+    const loadAfter = cpuMs(process.pid);
     const serverFanout = timing ? await timing.read() : null;
     const seconds = (Math.max(lastAt, publishedAt) - started) / 1000;
     const result = {
@@ -165,6 +168,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
       publish_seconds: round((publishedAt - started) / 1000, 3),
       latency_ms: summarize(latencies),
       server_cpu_us_per_delivery: cpuUsPer(cpuBefore, cpuAfter, received),
+      load_generator_cpu_us_per_delivery: cpuUsPer(loadBefore, loadAfter, received),
       ...(serverFanout && { server_fanout_ms: summarizeBuckets(serverFanout) }),
     };
     // the samples and the server's histogram themselves, for percentiles pooled over rounds (not enumerable: not
