@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Instructions per signed POST /message, ours against the bare Fastify route, counted by valgrind's callgrind:
-// the same count run after run whatever else the machine is doing, where requests per second on a shared VM move
-// by 20% between two runs of the same build. It counts user-space instructions (not the kernel's, not cache misses),
+// nearly the same count run after run whatever else the machine is doing (main thread: within 0.2% back to back,
+// ~7% across a day; all threads, with GC, move more), where requests per second on a shared VM move by 20% between
+// two runs of the same build. It counts user-space instructions (not the kernel's, not cache misses),
 // so it tracks the work per request; the time ratio is `npm run bench`'s publish part.
 // Run by hand, after `npm run build`: node bench/publish-instructions.mjs [--requests 10000]. Needs valgrind.
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { createChannel, publishBody } from './lib/publish-load.mjs';
 import { freePort, nodeEnv, ROOT, SECRET, waitReady } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
 import { round } from './lib/stats.mjs';
@@ -70,15 +72,14 @@ async function measure(name, script, env, port, prepare) {
 const barePort = await freePort();
 const bare = await measure('bare Fastify', 'bench/baseline/bare-fastify.mjs', { PATH: process.env.PATH, PORT: String(barePort) }, barePort, async () => ({
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify([{ user: 'bench', channel: 'c', message: { text: 'x'.repeat(150) } }]),
+  body: publishBody('c'),
 }));
 const ourPort = await freePort();
 // a signature valid for the whole run (a minute and more under valgrind)
 const ours = await measure('ours', 'dist/main.js', nodeEnv(ourPort, { CHANNELSTREAM_SIGNATURE_MAX_AGE: '3600' }), ourPort, async (url) => {
   const channel = `pub-${randomUUID().slice(0, 6)}`;
-  const headers = { 'content-type': 'application/json', 'x-channelstream-secret': sign(SECRET) };
-  await fetch(`${url}/channel_config`, { method: 'POST', headers, body: JSON.stringify({ [channel]: {} }) });
-  return { headers, body: JSON.stringify([{ user: 'bench', channel, message: { text: 'x'.repeat(150) } }]) };
+  await createChannel(url, SECRET, channel);
+  return { headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(SECRET) }, body: publishBody(channel) };
 });
 console.log('| signed POST /message, 0 subscribers | instructions per request, main thread | all threads |');
 console.log('|---|---|---|');

@@ -8,11 +8,10 @@ import { cpus, totalmem } from 'node:os';
 import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
 import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, PAYLOAD_PAD, receivedEventBytes, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
-import { publishLoad } from './lib/publish-load.mjs';
+import { createChannel, publishLoad } from './lib/publish-load.mjs';
 import { addBuckets, bareFanoutProbe, ourFanoutBuckets, ourFanoutProbe, summarizeBuckets } from './lib/server-fanout.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
-import { sign } from './lib/sign.mjs';
 import { median, medianRound, round, summarize } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -175,7 +174,7 @@ async function publishOurs(subscribers) {
       pool = subscriberPool(targets, 1);
       await pool.open();
     } else {
-      await fetch(`${node.url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(SECRET) }, body: JSON.stringify({ [channel]: {} }) });
+      await createChannel(node.url, SECRET, channel);
     }
     return await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel, seconds: quick ? 5 : 10 });
   } finally {

@@ -4,8 +4,17 @@ import { cpuMs, cpuUsPer } from './process-cpu.mjs';
 import { sign } from './sign.mjs';
 import { round } from './stats.mjs';
 
+/** What every publish measurement posts: one ~200-byte message to `channel`. */
+export const publishBody = (channel) => JSON.stringify([{ user: 'bench', channel, message: { text: 'x'.repeat(150) } }]);
+
+/** Creates `channel` on a node (signed /channel_config), so that publishes with no subscriber still go through it. */
+export async function createChannel(url, secret, channel) {
+  const res = await fetch(`${url}/channel_config`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-channelstream-secret': sign(secret) }, body: JSON.stringify({ [channel]: {} }) });
+  await res.arrayBuffer();
+}
+
 export async function publishLoad({ url, pid, secret, channel, seconds = 10, connections = 16 }) {
-  const body = JSON.stringify([{ user: 'bench', channel, message: { text: 'x'.repeat(150) } }]);
+  const body = publishBody(channel);
   const headers = { 'content-type': 'application/json' };
   if (secret) headers['x-channelstream-secret'] = sign(secret); // valid for 60 s: longer than a run
   const options = { url: `${url}/message`, method: 'POST', headers, body, connections, pipelining: 1 };

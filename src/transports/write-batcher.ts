@@ -52,8 +52,9 @@ export class WriteBatcher {
   flushAll(): void {
     this.scheduled = false;
     const batch = this.dirty;
-    const openedAt = this.openedAt; // a target marked while flushing opens the next batch
-    this.dirty = []; // targets marked while flushing go to the next batch
+    // a target marked while flushing goes to the next batch, and opens it
+    const openedAt = this.openedAt;
+    this.dirty = [];
     let wrote = false;
     for (const target of batch) if (target.flush()) wrote = true;
     this.lastFlushAt = this.now();
