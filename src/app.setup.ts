@@ -4,7 +4,7 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AdminSessionService } from './auth/admin-session.service';
 import { SIGNATURE_SCHEME } from './auth/backend-api.decorator';
@@ -13,6 +13,7 @@ import { MessagesService } from './messages/messages.service';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { loggerOptions } from './logging/logger-options';
 import { PinoNestLogger } from './logging/pino-nest-logger';
+import { isEnabled } from './logging/log-levels';
 import { registerRequestLogging } from './logging/request-logging';
 import { MetricsService } from './metrics/metrics.service';
 import { documentPublishRoute } from './messages/publish.openapi';
@@ -77,6 +78,14 @@ export async function configureApp(app: NestFastifyApplication, settings: Settin
   registerPublishRoute(fastify, app.get(SignatureGuard), app.get(MessagesService));
   registerHttpMetrics(fastify, app.get(MetricsService));
   registerRequestLogging(fastify);
+  // at debug level each request is logged and its context kept: publishes then take the application's instance too
+  if (!isEnabled(fastify.log, 'debug')) await openLane(fastify, settings, lanes, app);
+  app.enableShutdownHooks();
+  setUpApiExplorer(app);
+}
+
+/** The publish lane (see publish-lane.ts), open from now until the application starts to close. */
+async function openLane(fastify: FastifyInstance, settings: Settings, lanes: LaneServer, app: NestFastifyApplication): Promise<void> {
   const publish = await openPublishLane({
     settings,
     logger: fastify.log,
@@ -91,8 +100,6 @@ export async function configureApp(app: NestFastifyApplication, settings: Settin
     done();
   });
   fastify.addHook('onClose', (_instance, done) => void publish.instance.close().then(() => done(), done));
-  app.enableShutdownHooks();
-  setUpApiExplorer(app);
 }
 
 /** Swagger UI at /api-explorer (document at /api-explorer/openapi.json), for signed-in admins only. */

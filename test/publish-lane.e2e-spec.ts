@@ -80,10 +80,51 @@ describe('POST /message over the network (publish lane)', () => {
     expect([await count(200), await count(403)]).toEqual([ok + 1, refused + 1]);
   });
 
+  it('counts and times the answers given before its route runs (a body too large, broken JSON)', async () => {
+    const metric = async (prefix: string, status?: number) => {
+      const text = (await api(t, 'GET', '/metrics')).text;
+      const line = text.split('\n').find((l) => l.startsWith(prefix) && l.includes('route="/message"') && (status === undefined || l.includes(`status="${status}"`)));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const before = [await metric('channelstream_http_requests_total{', 413), await metric('channelstream_http_requests_total{', 422), await metric('channelstream_http_request_duration_seconds_count{')];
+    const tooLarge = await overNetwork(JSON.stringify([{ user: 'u', channel, message: { pad: 'x'.repeat(4096) } }]), signed());
+    const broken = await overNetwork('[{"user": ', signed());
+    expect([tooLarge.status, broken.status]).toEqual([413, 422]);
+    // the policy headers are on them too
+    expect(tooLarge.headers).toMatchObject({ xdomainrequestallowed: '1', 'access-control-max-age': '86400' });
+    const after = [await metric('channelstream_http_requests_total{', 413), await metric('channelstream_http_requests_total{', 422), await metric('channelstream_http_request_duration_seconds_count{')];
+    expect(after).toEqual([before[0] + 1, before[1] + 1, before[2] + 2]);
+  });
+
   it('delivers what it accepts (the lane publishes through the same engine)', async () => {
     const res = await overNetwork(JSON.stringify([{ user: 'u', channel, message: { text: 'kept' } }]), signed());
     expect(res.status).toBe(200);
     const info = await api(t, 'POST', '/info', { info: { channels: [channel], include_history: true } });
     expect(info.body.channels[channel].history.map((m: { message: unknown }) => m.message)).toContainEqual({ text: 'kept' });
+  });
+});
+
+describe('POST /message over the network with enforce_https', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ enforce_https: true, allow_cors: ['https://app.example'] }, true);
+  });
+  afterAll(() => t.close());
+
+  const publish = (headers: Record<string, string>) =>
+    fetch(`${t.url}/message`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[]' });
+
+  it('refuses plain HTTP with 406 before the signature, with the policy headers, as the application does', async () => {
+    const res = await publish({ origin: 'https://app.example' });
+    expect(res.status).toBe(406);
+    expect(await res.json()).toEqual({ request: 'SSL is required' });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    const viaApp = await t.app.inject({ method: 'POST', url: '/message', headers: { 'content-type': 'application/json' }, payload: '[]' });
+    expect([viaApp.statusCode, JSON.parse(viaApp.body)]).toEqual([406, { request: 'SSL is required' }]);
+  });
+
+  it('serves a request forwarded as HTTPS', async () => {
+    const res = await publish({ 'x-forwarded-proto': 'https', 'x-channelstream-secret': sign() });
+    expect([res.status, await res.json()]).toEqual([200, []]);
   });
 });

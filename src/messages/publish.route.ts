@@ -8,6 +8,28 @@ import { fastMessageList } from './message-schema';
 import type { MessagesService } from './messages.service';
 
 /**
+ * What an instance does around each publish answer besides the route
+ * itself: nothing on the application's instance, whose hooks add the policy
+ * headers and count answers; all of it on the publish lane, which has no
+ * hooks (see publish-lane.ts).
+ */
+export interface PublishAnswers {
+  /** Before anything else: prepares the answer; true when the request has been answered already (a refusal). */
+  open(request: FastifyRequest, reply: FastifyReply): boolean;
+  /** Just before an answer is sent, its status set. */
+  close(request: FastifyRequest, reply: FastifyReply): void;
+  /** A publish that failed (5xx). */
+  failed(request: FastifyRequest, error: unknown): void;
+}
+
+/** The application's instance: its hooks do the work, its request logger names the request. */
+export const HOOKED_ANSWERS: PublishAnswers = {
+  open: () => false,
+  close: () => undefined,
+  failed: (request, error) => request.log.error({ err: error }, 'publish failed'),
+};
+
+/**
  * POST /message as a plain Fastify route: publishing is the hot path, and
  * Nest's router, guard and pipe layers cost more than the publish itself.
  * It does what the Nest route did: the signature check, the limits (items
@@ -15,27 +37,32 @@ import type { MessagesService } from './messages.service';
  * (class-validator words it), the same answer. It is documented in the
  * OpenAPI document by publishOperation().
  */
-export function registerPublishRoute(fastify: FastifyInstance, guard: SignatureGuard, messages: MessagesService): void {
+export function registerPublishRoute(fastify: FastifyInstance, guard: SignatureGuard, messages: MessagesService, answers = HOOKED_ANSWERS): void {
   const limits = messages.limits;
   fastify.post('/message', async (request, reply) => {
+    if (answers.open(request, reply)) return reply;
     try {
       const pending = guard.check(request); // a promise only in strict signature mode
       if (pending) await pending;
       limits.checkList(request, request.body);
       const items = fastMessageList(request.body) ?? validateList(MessageDto, request.body, { allowUnknown: true });
       limits.checkSizes(request, items);
-      return await messages.publish(items);
+      const accepted = await messages.publish(items);
+      answers.close(request, reply);
+      return accepted;
     } catch (error) {
-      return answerPublishError(request, reply, error, limits);
+      return answerPublishError(request, reply, error, limits, answers);
     }
   });
 }
 
-/** The application's answer to an error (errorResponse), counted as a refusal or logged as a failure. */
-export function answerPublishError(request: FastifyRequest, reply: FastifyReply, error: unknown, limits: MessageLimits): FastifyReply {
+/** The application's answer to an error (errorResponse), counted as a refusal or reported as a failure. */
+export function answerPublishError(request: FastifyRequest, reply: FastifyReply, error: unknown, limits: MessageLimits, answers: PublishAnswers): FastifyReply {
   const { status, body, headers } = errorResponse(error);
   if (status < 500) limits.countRefusal(error);
-  else request.log.error({ err: error }, 'publish failed');
+  else answers.failed(request, error);
   if (headers) reply.headers(headers);
-  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  reply.code(status);
+  answers.close(request, reply);
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

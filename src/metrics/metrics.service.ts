@@ -6,16 +6,17 @@ import { Engine } from '../engine/engine';
 /**
  * Prometheus metrics: Node's defaults plus the server's own. Figures the
  * engine already keeps (connections, users, messages, store calls) are read
- * when scraped, so the hot paths carry no metric code; HTTP requests are
- * counted by one onResponse hook (see http-metrics.ts), WebSocket write
- * batches (one per event-loop turn that delivered) by the gateway.
+ * when scraped, so the hot paths carry no metric code; HTTP answers are
+ * counted by one onResponse hook (see http-metrics.ts) and by the publish
+ * lane, WebSocket write batches (one per event-loop turn that delivered) by
+ * the gateway.
  */
 @Injectable()
 export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route'>;
-  readonly signatureFailures: Counter;
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route'>;
+  private readonly signatureFailures: Counter;
   readonly websocketBatches: Histogram;
   private readonly seen = new Map<string, number>();
 
@@ -80,6 +81,14 @@ export class MetricsService implements OnApplicationShutdown {
     this.counterFrom('channelstream_rejections_total', 'Requests, frames and deliveries refused or dropped, by reason (limits, slow consumers...).', async () => this.rejections.snapshot(), 'reason');
   }
 
+  /** One HTTP answer, by route template (bounded labels) and status, with its latency. */
+  countHttpAnswer(method: string, route: string, status: number, seconds: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, seconds);
+    // the browser transports and the admin's pages answer 401 for other reasons than a backend's signature
+    if (status === 401 && route !== '/listen' && route !== '/sse' && !route.startsWith('/admin/assets')) this.signatureFailures.inc();
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
@@ -106,5 +115,4 @@ export class MetricsService implements OnApplicationShutdown {
       },
     });
   }
-
 }

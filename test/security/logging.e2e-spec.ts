@@ -93,4 +93,17 @@ describe('Request ids on log lines', () => {
       await app.close();
     }
   });
+
+  it('at debug level, a publish over the network is logged as every request is (it takes the application, not the lane)', async () => {
+    const { app, lines } = await bootCapturing({ log_level: 'debug' }, ['log', 'warn', 'error', 'fatal', 'debug', 'verbose']);
+    try {
+      await app.listen(0, '127.0.0.1');
+      const legacy = new TimestampSigner(SECRET).sign('channelstream', Math.floor(Date.now() / 1000));
+      const res = await fetch(`${await app.getUrl()}/message`, { method: 'POST', headers: { 'x-channelstream-secret': legacy, 'x-request-id': 'trace-4717', 'content-type': 'application/json' }, body: '[]' });
+      expect(res.status).toBe(200);
+      expect(parsed(lines).find((l) => l.msg === 'request' && l.reqId === 'trace-4717')).toMatchObject({ url: '/message', status: 200 });
+    } finally {
+      await app.close();
+    }
+  });
 });
