@@ -74,6 +74,17 @@ describe(MessagesService.name, () => {
       });
     });
 
+    it("keeps an item's other keys as they are, and leaves out a message it was not given", async () => {
+      const alice = await attached('alice', 'a1', ['room']);
+      const item = { user: 'sender', channel: 'room', custom: { n: 1 }, type: 'mine' } as unknown as MessageDto;
+      const [accepted] = await messages.publish([item]);
+      expect(accepted).toMatchObject({ custom: { n: 1 }, type: 'mine', channel: 'room', edited: null });
+      expect(JSON.parse(JSON.stringify(accepted))).not.toHaveProperty('message');
+      // delivered as a message whatever its type said, its other keys included
+      expect(alice.received[0]).toMatchObject({ type: 'message', custom: { n: 1 } });
+      expect(alice.received[0]).not.toHaveProperty('message');
+    });
+
     it('keeps a given uuid and normalises a given timestamp', async () => {
       const [accepted] = await messages.publish([msg({ channel: 'room', uuid: U1, timestamp: '2025-06-01T12:30:00' })]);
       expect(accepted).toMatchObject({ uuid: U1, timestamp: '2025-06-01T12:30:00+00:00' });

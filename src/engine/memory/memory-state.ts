@@ -48,7 +48,9 @@ export function flatMembers(channel: MemoryChannel): MemoryConnection[] {
 /** Appends to a bounded list, dropping the oldest entries. */
 export function pushBounded<T>(list: T[], item: T, limit: number): void {
   list.push(item);
-  if (list.length > limit) list.splice(0, list.length - limit);
+  // once full, every push is one over: shift() then, which unlike splice() builds no array of what it removed
+  if (list.length === limit + 1) list.shift();
+  else if (list.length > limit) list.splice(0, list.length - limit);
 }
 
 /**
