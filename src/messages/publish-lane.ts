@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings';
 import type { Lane } from '../http/lane-server';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { MessagesService } from './messages.service';
-import { answerPublishError, registerPublishRoute, type PublishAnswers } from './publish.route';
+import { answerPublishError, PUBLISH_ROUTE, registerPublishRoute, type PublishAnswers } from './publish.route';
 
 export interface PublishLaneDeps {
   settings: Settings;
@@ -67,13 +67,13 @@ type Arrived = IncomingMessage & { [ARRIVED]?: number };
 function laneAnswers(policy: HttpPolicy, metrics: MetricsService, logger: FastifyBaseLogger): PublishAnswers {
   const count = (request: { method: string; raw: Arrived }, status: number) => {
     const arrived = request.raw[ARRIVED];
-    metrics.countHttpAnswer(request.method, '/message', status, arrived === undefined ? 0 : (performance.now() - arrived) / 1000);
+    metrics.countHttpAnswer(request.method, PUBLISH_ROUTE, status, arrived === undefined ? 0 : (performance.now() - arrived) / 1000);
   };
   return {
     open(request, reply) {
       reply.headers(policy.headersFor(request.headers.origin));
       if (!policy.refusedPlainHttp(request, reply)) return false;
-      count(request, 406);
+      count(request, reply.statusCode);
       return true;
     },
     close: (request, reply) => count(request, reply.statusCode),

@@ -22,6 +22,9 @@ export interface PublishAnswers {
   failed(request: FastifyRequest, error: unknown): void;
 }
 
+/** The route's path, also its label in the HTTP metrics (the application's hook labels answers by route template). */
+export const PUBLISH_ROUTE = '/message';
+
 /** The application's instance: its hooks do the work, its request logger names the request. */
 export const HOOKED_ANSWERS: PublishAnswers = {
   open: () => false,
@@ -39,7 +42,7 @@ export const HOOKED_ANSWERS: PublishAnswers = {
  */
 export function registerPublishRoute(fastify: FastifyInstance, guard: SignatureGuard, messages: MessagesService, answers = HOOKED_ANSWERS): void {
   const limits = messages.limits;
-  fastify.post('/message', async (request, reply) => {
+  fastify.post(PUBLISH_ROUTE, async (request, reply) => {
     if (answers.open(request, reply)) return reply;
     try {
       const pending = guard.check(request); // a promise only in strict signature mode
