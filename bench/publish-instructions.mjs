@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createChannel, publishBody } from './lib/publish-load.mjs';
-import { freePort, nodeEnv, ROOT, SECRET, waitReady } from './lib/servers.mjs';
+import { freePort, nodeEnv, ROOT, scriptEnv, SECRET, waitReady } from './lib/servers.mjs';
 import { sign } from './lib/sign.mjs';
 import { round } from './lib/stats.mjs';
 
@@ -70,7 +70,7 @@ async function measure(name, script, env, port, prepare) {
 }
 
 const barePort = await freePort();
-const bare = await measure('bare Fastify', 'bench/baseline/bare-fastify.mjs', { PATH: process.env.PATH, PORT: String(barePort) }, barePort, async () => ({
+const bare = await measure('bare Fastify', 'bench/baseline/bare-fastify.mjs', scriptEnv(barePort), barePort, async () => ({
   headers: { 'content-type': 'application/json' },
   body: publishBody('c'),
 }));

@@ -17,6 +17,14 @@ export const LEAN_INFO = { include_users: false, include_history: false };
 /** With the rest of the bench's message: ~200 bytes. */
 export const PAYLOAD_PAD = 'x'.repeat(120);
 
+/**
+ * When our fixed-rate span starts, after the subscribers opened: a socket is pinged once its peer has been silent
+ * for half of gc_conns_after (30 s by default), at its next heartbeat (every 5 s), then every 15 s while it stays
+ * silent. A span started at once would see no pings; one starting 14 s after the sockets opened holds most of their
+ * first pings, more than a span of steady state would (the subscribers report how many they got).
+ */
+export const FIRST_PINGS_MS = 14000;
+
 /** A fresh channel; every name is as long as the others, so every run's events have the same size. */
 export const benchChannel = () => `bench-${randomUUID().slice(0, 6)}`;
 
@@ -89,9 +97,10 @@ export async function receivedEventBytes(node, secret) {
  * only what was sent after is counted (a start from idle stalls both servers
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
  * With a `timing` probe (server-fanout.mjs), the server's own fan-out times
- * over the measured span are reported too.
+ * over the measured span are reported too. `spanAfterOpenMs` holds the span
+ * back until that long after the subscribers opened (see FIRST_PINGS_MS).
  */
-export async function runFanout({ targets, publish, messages, rate, pid, timing, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000 }) {
+export async function runFanout({ targets, publish, messages, rate, pid, timing, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000, spanAfterOpenMs = 0 }) {
   const pool = subscriberPool(targets, workers);
   const now = () => performance.timeOrigin + performance.now();
   const running = new Set();
@@ -107,9 +116,10 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
   };
   try {
     await pool.open();
+    const openedAt = now();
     for (let i = 0; i < 50; i++) await publish(-1); // the JIT, the first allocations
     const interval = rate > 0 ? 1000 / rate : 0;
-    const started = now() + (rate > 0 ? warmupMs : 100);
+    const started = Math.max(now() + (rate > 0 ? warmupMs : 100), openedAt + spanAfterOpenMs); // idle until the warm-up
     await pool.countFrom(started);
     await pool.report(); // forget what came before
     if (rate > 0) {
@@ -135,6 +145,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
     const publishedAt = now();
     const expected = messages * targets.length;
     let received = 0;
+    let pings = 0;
     let lastAt = 0;
     const latencies = [];
     // wait while deliveries keep arriving: a load generator behind the server is still reading what was
@@ -148,6 +159,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
       for (const r of reports) {
         if (r.received > 0) progressAt = Date.now();
         received += r.received;
+        pings += r.pings;
         lastAt = Math.max(lastAt, r.lastAt);
         for (const l of r.latencies) latencies.push(l);
       }
@@ -164,6 +176,7 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
       publish_errors: errors,
       delivered: received,
       loss: expected - received,
+      pings_received: pings,
       msgs_per_s: round(received / seconds, 0),
       publish_seconds: round((publishedAt - started) / 1000, 3),
       latency_ms: summarize(latencies),

@@ -66,10 +66,13 @@ export async function startNode(env = {}) {
   return { url, pid: child.pid, stop: () => stop(child) };
 }
 
+/** The environment of a baseline script listening on `port`. */
+export const scriptEnv = (port, env = {}) => ({ PATH: process.env.PATH, PORT: String(port), ...env });
+
 /** Any script as a server (the bare ws baseline). */
 export async function startScript(script, env = {}) {
   const port = await freePort();
-  const child = spawnNode([...nodeArgs(), script], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnNode([...nodeArgs(), script], { cwd: ROOT, env: scriptEnv(port, env), stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return { url, pid: child.pid, stop: () => stop(child) };

@@ -22,7 +22,7 @@ export function subscriberPool(targets, workers = 2) {
     open: () => all('open', 'opened'),
     /** Counts only frames sent at or after `at` (epoch ms): what was sent before is warm-up. */
     countFrom: (at) => all({ countFrom: at }, 'counting'),
-    /** What each thread received since its last report: { received, lastAt, latencies }. */
+    /** What each thread received since its last report: { received, pings, lastAt, latencies }. */
     report: () => all('report', 'report'),
     async close() {
       await all('close', 'closed');

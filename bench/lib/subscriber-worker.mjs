@@ -5,6 +5,8 @@ import WebSocket from 'ws';
 const { targets } = workerData; // [{ wsUrl }]
 const sockets = [];
 let received = 0;
+/** Liveness pings received while counting (the server's, not events). */
+let pings = 0;
 let latencies = [];
 let lastAt = 0;
 /** Frames sent before this (epoch ms) are warm-up: not counted. */
@@ -32,6 +34,10 @@ function onFrame(data) {
   }
 }
 
+function onPing() {
+  if (performance.timeOrigin + performance.now() >= countFrom) pings++;
+}
+
 async function openAll() {
   let index = 0;
   const next = async () => {
@@ -40,6 +46,7 @@ async function openAll() {
       await new Promise((resolve, reject) => {
         const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
         ws.on('message', onFrame);
+        ws.on('ping', onPing);
         ws.once('open', resolve);
         ws.once('error', reject);
         sockets.push(ws);
@@ -57,8 +64,9 @@ parentPort.on('message', async (msg) => {
     await openAll();
     parentPort.postMessage({ type: 'opened', count: sockets.length });
   } else if (msg === 'report') {
-    parentPort.postMessage({ type: 'report', received, lastAt, latencies });
+    parentPort.postMessage({ type: 'report', received, pings, lastAt, latencies });
     received = 0;
+    pings = 0;
     latencies = [];
   } else if (msg === 'close') {
     for (const ws of sockets) ws.terminate();

@@ -17,7 +17,7 @@ export class MetricsService implements OnApplicationShutdown {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
   private readonly signatureFailures: Counter;
-  readonly websocketBatches: Histogram;
+  private readonly websocketBatches: Histogram;
   private readonly seen = new Map<string, number>();
 
   constructor(
@@ -87,6 +87,11 @@ export class MetricsService implements OnApplicationShutdown {
     this.httpDuration.observe({ method, route }, seconds);
     // the browser transports and the admin's pages answer 401 for other reasons than a backend's signature
     if (status === 401 && route !== '/listen' && route !== '/sse' && !route.startsWith('/admin/assets')) this.signatureFailures.inc();
+  }
+
+  /** One WebSocket write batch: seconds from its first queued frame to its last socket write. */
+  countWebsocketBatch(seconds: number): void {
+    this.websocketBatches.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

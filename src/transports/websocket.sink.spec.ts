@@ -5,9 +5,10 @@ import { OutboundEvent } from '../engine/outbound-event';
 import type { StoredEvent } from '../engine/types';
 import { WebSocketSink } from './websocket.sink';
 import { WriteBatcher } from './write-batcher';
-import { HEARTBEAT_AND_PING, textFrame } from './ws-frames';
+import { HEARTBEAT_AND_PING, HEARTBEAT_FRAME, textFrame } from './ws-frames';
 
 const MAX = 1000;
+const DEAD_AFTER_MS = 60_000;
 
 /** A stand-in for a ws WebSocket over a TCP socket whose unsent bytes the test sets. */
 function fakeSocket() {
@@ -42,7 +43,7 @@ describe(WebSocketSink.name, () => {
 
   function sink() {
     const { socket, raw } = fakeSocket();
-    const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: 60_000, positions: false, onSlowConsumer });
+    const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: DEAD_AFTER_MS, positions: false, onSlowConsumer });
     return { s, socket, raw };
   }
 
@@ -69,9 +70,35 @@ describe(WebSocketSink.name, () => {
     const { s, raw } = sink();
     s.deliver(event('a'));
     expect(s.heartbeat(Date.now())).toBe(true);
-    expect(raw.write.mock.calls[0][0]).toEqual(Buffer.concat([frameOf(event('a')), HEARTBEAT_AND_PING]));
+    expect(raw.write.mock.calls[0][0]).toEqual(Buffer.concat([frameOf(event('a')), HEARTBEAT_FRAME]));
     jest.runOnlyPendingTimers(); // the batch's flush finds nothing left
     expect(raw.write).toHaveBeenCalledTimes(1);
+  });
+
+  it('pings with the heartbeat only a peer silent for half of gc_conns_after, and not again once it answered', () => {
+    const { s, raw } = sink();
+    const opened = Date.now();
+    const beat = (at: number) => {
+      expect(s.heartbeat(at)).toBe(true);
+      return raw.write.mock.calls.at(-1)![0];
+    };
+    expect(beat(opened + 5_000)).toEqual(HEARTBEAT_FRAME);
+    expect(beat(opened + DEAD_AFTER_MS / 2 - 1)).toEqual(HEARTBEAT_FRAME);
+    expect(beat(opened + DEAD_AFTER_MS / 2)).toEqual(HEARTBEAT_AND_PING);
+    expect(beat(opened + DEAD_AFTER_MS / 2 + 5_000)).toEqual(HEARTBEAT_AND_PING); // no answer yet: asked again
+    jest.setSystemTime(opened + DEAD_AFTER_MS / 2 + 5_001);
+    s.markSeen(); // the pong
+    expect(beat(opened + DEAD_AFTER_MS / 2 + 10_000)).toEqual(HEARTBEAT_FRAME);
+  });
+
+  it('terminates a peer silent for longer than gc_conns_after, pinged or not', () => {
+    const { s, socket, raw } = sink();
+    const opened = Date.now();
+    expect(s.heartbeat(opened + DEAD_AFTER_MS)).toBe(true);
+    expect(socket.terminate).not.toHaveBeenCalled();
+    expect(s.heartbeat(opened + DEAD_AFTER_MS + 1)).toBe(false);
+    expect(socket.terminate).toHaveBeenCalledTimes(1);
+    expect(raw.write).toHaveBeenCalledTimes(1); // the last beat wrote nothing
   });
 
   it('writes queued frames before closing', () => {

@@ -4,10 +4,11 @@ import { WS_CLOSE } from '../engine/close-codes';
 import type { OutboundEvent } from '../engine/outbound-event';
 import type { Sink } from '../engine/sink';
 import type { WriteBatcher } from './write-batcher';
-import { eventFrame, HEARTBEAT_AND_PING } from './ws-frames';
+import { eventFrame, HEARTBEAT_AND_PING, HEARTBEAT_FRAME } from './ws-frames';
 
 export interface WebSocketSinkOptions {
   maxBufferedBytes: number;
+  /** A peer silent this long (no frame, no pong) is terminated at its next heartbeat; one silent half as long is pinged. */
   deadAfterMs: number;
   /** The client asked for stream positions (offset, epoch) on every event. */
   positions: boolean;
@@ -60,12 +61,16 @@ export class WebSocketSink implements Sink {
 
   heartbeat(now: number): boolean {
     if (!this.open) return false;
-    if (now - this.lastSeen > this.options.deadAfterMs) {
+    const silentFor = now - this.lastSeen;
+    if (silentFor > this.options.deadAfterMs) {
       // no frame and no pong for gc_conns_after: the peer is gone without closing
       this.socket.terminate();
       return false;
     }
-    this.enqueue(HEARTBEAT_AND_PING);
+    // the protocol's `[]` at every beat, a ping only once the peer has been silent for half its time (a live
+    // one has the other half to answer): each ping costs both ends a wake-up and a pong, and sent at every
+    // beat they raised the subscribers' p99 by ~25% at 5000 of them (README, Performance)
+    this.enqueue(silentFor >= this.options.deadAfterMs / 2 ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME);
     this.flush();
     return true;
   }

@@ -41,6 +41,7 @@ const PING = { fin: true, opcode: 0x9, mask: false, readOnly: false, rsv1: false
 
 /**
  * The protocol's heartbeat `[]` followed by a WebSocket ping (whose pong
- * proves the peer alive), as one write: half the syscalls of a beat.
+ * proves the peer alive), as one write: half the syscalls of a beat. Sent to
+ * a peer that has been silent a while; others get the `[]` alone.
  */
 export const HEARTBEAT_AND_PING = Buffer.concat([HEARTBEAT_FRAME, ...Sender.frame(Buffer.alloc(0), PING)]);

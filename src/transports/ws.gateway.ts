@@ -50,7 +50,7 @@ export class WsGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConne
     private readonly rejections: RejectionsService,
     metrics: MetricsService,
   ) {
-    this.batcher = new WriteBatcher(undefined, (seconds) => metrics.websocketBatches.observe(seconds));
+    this.batcher = new WriteBatcher(undefined, (seconds) => metrics.countWebsocketBatch(seconds));
     this.sinkOptions = [false, true].map((positions) => ({
       maxBufferedBytes: settings.max_buffered_bytes,
       deadAfterMs: settings.gc_conns_after * 1000,
