@@ -49,17 +49,17 @@ describe('Liveness: expiry and forgetting', () => {
     expect((await api(t, 'POST', '/user_state', { user, user_state: {} })).body).toEqual({ user: ['Unknown user'] });
   });
 
-  it('pings with the heartbeat only a peer silent for half of gc_conns_after', async () => {
+  it('pings with the heartbeat only a peer silent for a third to two thirds of gc_conns_after', async () => {
     const conn = await connect(t, uniq('user'), [uniq('chan')]);
     const ws = await WsClient.connectTo(t, conn.conn_id);
     let pings = 0;
     ws.socket.on('ping', () => pings++);
     await attached(t, conn.conn_id);
     const heartbeat = t.app.get(HeartbeatService);
-    heartbeat.beat(Date.now() + 14_000);
+    heartbeat.beat(Date.now() + 9_000);
     await ws.until(() => ws.heartbeats === 1, 5000, 'the first heartbeat');
     expect(pings).toBe(0); // a ping goes in the same write as its `[]`
-    heartbeat.beat(Date.now() + 15_000);
+    heartbeat.beat(Date.now() + 20_000);
     await ws.until(() => ws.heartbeats === 2 && pings === 1, 5000, 'a heartbeat with a ping');
     ws.close();
   });

@@ -19,11 +19,13 @@ export const PAYLOAD_PAD = 'x'.repeat(120);
 
 /**
  * When our fixed-rate span starts, after the subscribers opened: a socket is pinged once its peer has been silent
- * for half of gc_conns_after (30 s by default), at its next heartbeat (every 5 s), then every 15 s while it stays
- * silent. A span started at once would see no pings; one starting 14 s after the sockets opened holds most of their
- * first pings, more than a span of steady state would (the subscribers report how many they got).
+ * for a third to two thirds of gc_conns_after (30 s by default; drawn per socket), at its next heartbeat (every
+ * 5 s), so first pings fall 10-25 s after a socket opened, and later ones every 10-20 s. A socket's first ping is a
+ * one-off of its connection (it switches the client's TCP to delayed ACKs, costlier on loopback at 1000
+ * subscribers: README); a span starting 27 s after the sockets opened is past them (the subscribers report how many
+ * pings they got).
  */
-export const FIRST_PINGS_MS = 14000;
+export const PING_STEADY_MS = 27000;
 
 /** A fresh channel; every name is as long as the others, so every run's events have the same size. */
 export const benchChannel = () => `bench-${randomUUID().slice(0, 6)}`;
@@ -98,7 +100,7 @@ export async function receivedEventBytes(node, secret) {
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
  * With a `timing` probe (server-fanout.mjs), the server's own fan-out times
  * over the measured span are reported too. `spanAfterOpenMs` holds the span
- * back until that long after the subscribers opened (see FIRST_PINGS_MS).
+ * back until that long after the subscribers opened (see PING_STEADY_MS).
  */
 export async function runFanout({ targets, publish, messages, rate, pid, timing, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000, spanAfterOpenMs = 0 }) {
   const pool = subscriberPool(targets, workers);

@@ -41,9 +41,10 @@ describe(WebSocketSink.name, () => {
     jest.useRealTimers();
   });
 
-  function sink() {
+  /** `random` draws the ping delay: 0.5 gives half of DEAD_AFTER_MS. */
+  function sink(random = () => 0.5) {
     const { socket, raw } = fakeSocket();
-    const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: DEAD_AFTER_MS, positions: false, onSlowConsumer });
+    const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: DEAD_AFTER_MS, positions: false, onSlowConsumer, random });
     return { s, socket, raw };
   }
 
@@ -75,7 +76,7 @@ describe(WebSocketSink.name, () => {
     expect(raw.write).toHaveBeenCalledTimes(1);
   });
 
-  it('pings with the heartbeat only a peer silent for half of gc_conns_after, and not again once it answered', () => {
+  it('pings with the heartbeat only a peer silent for its ping delay, and not again once it answered', () => {
     const { s, raw } = sink();
     const opened = Date.now();
     const beat = (at: number) => {
@@ -89,6 +90,20 @@ describe(WebSocketSink.name, () => {
     jest.setSystemTime(opened + DEAD_AFTER_MS / 2 + 5_001);
     s.markSeen(); // the pong
     expect(beat(opened + DEAD_AFTER_MS / 2 + 10_000)).toEqual(HEARTBEAT_FRAME);
+  });
+
+  it('draws each socket’s ping delay between a third and two thirds of gc_conns_after', () => {
+    const firstPingAt = (random: () => number) => {
+      const { s, raw } = sink(random);
+      const opened = Date.now();
+      for (let at = opened + 1000; ; at += 1000) {
+        s.heartbeat(at);
+        if (raw.write.mock.calls.at(-1)![0].equals(HEARTBEAT_AND_PING)) return at - opened;
+      }
+    };
+    expect(firstPingAt(() => 0)).toBe(DEAD_AFTER_MS / 3);
+    expect(firstPingAt(() => 0.999)).toBe(Math.ceil((DEAD_AFTER_MS * 1.999) / 3 / 1000) * 1000);
+    expect(firstPingAt(() => 0.5)).toBe(DEAD_AFTER_MS / 2);
   });
 
   it('terminates a peer silent for longer than gc_conns_after, pinged or not', () => {

@@ -8,8 +8,10 @@ import { eventFrame, HEARTBEAT_AND_PING, HEARTBEAT_FRAME } from './ws-frames';
 
 export interface WebSocketSinkOptions {
   maxBufferedBytes: number;
-  /** A peer silent this long (no frame, no pong) is terminated at its next heartbeat; one silent half as long is pinged. */
+  /** A peer silent this long (no frame, no pong) is terminated at its next heartbeat; one silent a third to two thirds as long is pinged. */
   deadAfterMs: number;
+  /** Draws each socket's ping delay in that range (Math.random; tests fix it). */
+  random?: () => number;
   /** The client asked for stream positions (offset, epoch) on every event. */
   positions: boolean;
   /** Called once when the client is cut off for falling behind (4008). */
@@ -33,13 +35,20 @@ export class WebSocketSink implements Sink {
   private queuedBytes = 0;
   /** Cut off for falling behind: nothing more is queued. */
   private cut = false;
+  /**
+   * How long the peer may be silent before its heartbeat carries a ping: drawn per socket, so that sockets
+   * opened together (a reconnecting crowd, a bench) do not all ping on the same beat ever after.
+   */
+  private readonly pingAfterMs: number;
 
   constructor(
     readonly connId: string,
     private readonly socket: WebSocket,
     private readonly batcher: WriteBatcher,
     private readonly options: WebSocketSinkOptions,
-  ) {}
+  ) {
+    this.pingAfterMs = (options.deadAfterMs * (1 + (options.random ?? Math.random)())) / 3;
+  }
 
   /** A frame or a pong from the peer (the gateway's socket listeners call this). */
   markSeen(): void {
@@ -67,10 +76,10 @@ export class WebSocketSink implements Sink {
       this.socket.terminate();
       return false;
     }
-    // the protocol's `[]` at every beat, a ping only once the peer has been silent for half its time (a live
-    // one has the other half to answer): each ping costs both ends a wake-up and a pong, and sent at every
-    // beat they raised the subscribers' p99 by ~25% at 5000 of them (README, Performance)
-    this.enqueue(silentFor >= this.options.deadAfterMs / 2 ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME);
+    // the protocol's `[]` at every beat, a ping only once the peer has been silent a while (a live one has a
+    // third of its time at least to answer): each ping costs both ends a wake-up and a pong, and sent at every
+    // beat they raised the subscribers' p99 at 5000 of them (README, Performance)
+    this.enqueue(silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME);
     this.flush();
     return true;
   }
