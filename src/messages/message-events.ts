@@ -26,7 +26,7 @@ export const MESSAGE_POLICY: PublishPolicy = {
 /** A message is routed when it names a channel or private recipients; others are dropped. */
 export const isRoutable = (m: { channel?: string | null; pm_users?: string[] }) => Boolean(m.channel) || Boolean(m.pm_users?.length);
 
-/** The item with its delivery fields defaulted (no channel, nobody singled out or excluded, history kept). */
+/** The item with its delivery fields defaulted (no channel, nobody singled out or excluded, history kept); acceptMessage writes the same defaults into its literal. */
 function withDeliveryDefaults<T extends DeliveryDto>(dto: T) {
   // assigned one by one onto a copy: a spread that overrides keys of a parsed object costs ~10x more in V8
   const item = Object.assign({}, dto) as T & { channel: string | null; pm_users: string[]; exclude_users: string[]; no_history: boolean };

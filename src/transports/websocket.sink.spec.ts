@@ -93,13 +93,15 @@ describe(WebSocketSink.name, () => {
   });
 
   it('draws each socket’s ping delay between a third and two thirds of gc_conns_after', () => {
+    /** When, beating every second, the first ping went out; null when none did before the peer counted as dead. */
     const firstPingAt = (random: () => number) => {
       const { s, raw } = sink(random);
       const opened = Date.now();
-      for (let at = opened + 1000; ; at += 1000) {
+      for (let at = opened + 1000; at <= opened + DEAD_AFTER_MS; at += 1000) {
         s.heartbeat(at);
         if (raw.write.mock.calls.at(-1)![0].equals(HEARTBEAT_AND_PING)) return at - opened;
       }
+      return null;
     };
     expect(firstPingAt(() => 0)).toBe(DEAD_AFTER_MS / 3);
     expect(firstPingAt(() => 0.999)).toBe(Math.ceil((DEAD_AFTER_MS * 1.999) / 3 / 1000) * 1000);
