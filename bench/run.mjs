@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
-import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, PAYLOAD_PAD, PING_STEADY_MS, receivedEventBytes, runFanout } from './lib/fanout.mjs';
+import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, MEAN_PING_DELAY_S, PAYLOAD_PAD, PING_STEADY_MS, receivedEventBytes, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
 import { createChannel, publishLoad } from './lib/publish-load.mjs';
 import { addBuckets, bareFanoutProbe, ourFanoutBuckets, ourFanoutProbe, summarizeBuckets } from './lib/server-fanout.mjs';
@@ -161,9 +161,9 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   console.error(`  server CPU µs per delivery: ours ${cpu('ours')}; bare ${cpu('bare')}`);
   const loadCpu = (side) => rounds.map((r) => r[side].load_generator_cpu_us_per_delivery?.total).join(', ');
   console.error(`  load generator CPU µs per delivery: with ours ${loadCpu('ours')}; with bare ${loadCpu('bare')}`);
-  // in steady state a silent subscriber gets a ping every 15 s on average: 1000 / (15 × rate) per 1000 deliveries
+  // in steady state a silent subscriber gets a ping every MEAN_PING_DELAY_S: 1000 / (that × rate) per 1000 deliveries
   const pingsPer1000 = rounds.map((r) => round((1000 * r.ours.pings_received) / Math.max(1, r.ours.delivered), 1));
-  console.error(`  pings received per 1000 deliveries (ours): ${pingsPer1000.join(', ')}; steady state ${round(1000 / (15 * rate), 1)}`);
+  console.error(`  pings received per 1000 deliveries (ours): ${pingsPer1000.join(', ')}; steady state ${round(1000 / (MEAN_PING_DELAY_S * rate), 1)}`);
   console.error(`  inside the servers: fan-out p99 ours / bare ${oursServer.p99} / ${bareServer.p99} ms (rounds ${rounds.map((r) => r.server_p99_ratio).join(', ')})`);
 }
 

@@ -27,6 +27,9 @@ export const PAYLOAD_PAD = 'x'.repeat(120);
  */
 export const PING_STEADY_MS = 27000;
 
+/** The mean of that ping delay at the default gc_conns_after (halfway between 10 and 20 s): a silent socket's steady ping period. */
+export const MEAN_PING_DELAY_S = 15;
+
 /** A fresh channel; every name is as long as the others, so every run's events have the same size. */
 export const benchChannel = () => `bench-${randomUUID().slice(0, 6)}`;
 
