@@ -41,4 +41,12 @@ describe(streamCatchup.name, () => {
   it('replays every frame of the user\'s private stream (no routing filter there)', () => {
     expect(streamCatchup({ ...base, stream: null }).map((f) => f.event.event.uuid)).toEqual(['a', 'c', 'd']);
   });
+
+  it('sends as live the frames stamped after the transport attached (read back, not missed)', () => {
+    const found = streamCatchup({ ...base, since: 5, liveAfter: 30 });
+    expect(found.map((f) => [f.event.event.uuid, f.event.catchup])).toEqual([
+      ['a', true],
+      ['d', false],
+    ]);
+  });
 });

@@ -28,7 +28,16 @@ export interface CatchupRequest {
   maxEvents: number;
   /** The time to give a recovery event (for ordering among the replayed frames). */
   mark: () => number;
+  /**
+   * When the transport attached, if the read came later (Redis): frames
+   * stamped after it were published while the client was already there, so
+   * they go out as live events (`catchup: false`), not as missed ones.
+   */
+  liveAfter?: number;
 }
+
+/** Which frames a read replays (newer than `since`) and which of them were published to an attached client. */
+export type CatchupWindow = Pick<CatchupRequest, 'since' | 'liveAfter'>;
 
 /**
  * What a (re)attaching client missed in one stream: exactly the frames after
@@ -49,7 +58,8 @@ export function streamCatchup(r: CatchupRequest): { at: number; event: OutboundE
   const found: { at: number; event: OutboundEvent }[] = [];
   for (const f of frames) {
     if (f.deleted || (r.stream !== null && !isVisibleTo(f.event, r.username))) continue;
-    found.push({ at: f.at, event: new OutboundEvent(f.event, true, { epoch: r.current.epoch, offset: f.offset }) });
+    const missed = r.liveAfter === undefined || f.at <= r.liveAfter;
+    found.push({ at: f.at, event: new OutboundEvent(f.event, missed, { epoch: r.current.epoch, offset: f.offset }) });
   }
   return found;
 }

@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { api, connect, dropRedisPrefix, freePort, REDIS_URL, startApp, uniq, type TestApp } from '../helpers';
+import { Engine } from '../../src/engine/engine';
+import { api, connect, dropRedisPrefix, freePort, REDIS_URL, send, startApp, uniq, WsClient, type TestApp } from '../helpers';
 
 describe('Redis engine specifics', () => {
   const prefix = `cstest:spec:${randomUUID().slice(0, 8)}:`;
   let t: TestApp;
   let redis: Redis;
   beforeAll(async () => {
-    t = await startApp({ engine: 'redis', redis_url: REDIS_URL, redis_prefix: prefix });
+    t = await startApp({ engine: 'redis', redis_url: REDIS_URL, redis_prefix: prefix }, true);
     redis = new Redis(REDIS_URL);
   });
   afterAll(async () => {
@@ -33,6 +34,33 @@ describe('Redis engine specifics', () => {
     const ttl = await redis.pttl(`${prefix}u:${user}`);
     expect(ttl).toBeGreaterThan(23 * 3600 * 1000);
     expect(ttl).toBeLessThanOrEqual(24 * 3600 * 1000);
+  });
+
+  it('sends once, as live, a message published after the socket attached but before the catch-up read', async () => {
+    const chan = uniq('chan');
+    const conn = await connect(t, uniq('user'), [chan]);
+    const missed = await send(t, { channel: chan });
+    // attach is two round trips (the ATTACH script, then the read): a publish is made to land between them
+    const engine = t.app.get(Engine) as unknown as { run(name: string, ...args: unknown[]): Promise<unknown> };
+    const run = engine.run.bind(engine);
+    let during: { uuid: string } | undefined;
+    const spy = jest.spyOn(engine, 'run').mockImplementation(async (name, ...args) => {
+      const reply = await run(name, ...args);
+      if (name === 'ATTACH') during = await send(t, { channel: chan });
+      return reply;
+    });
+    try {
+      const ws = await WsClient.connectTo(t, conn.conn_id);
+      const events = await ws.nextEvents(2);
+      expect(events.map((e) => [e.uuid, e.catchup])).toEqual([
+        [missed.uuid, true],
+        [during!.uuid, false],
+      ]);
+      await ws.expectOnlySentinel(t, conn.username);
+      ws.close();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

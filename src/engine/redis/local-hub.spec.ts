@@ -46,9 +46,11 @@ describe('LocalHub after a catch-up read', () => {
     expect(sink.uuids).toEqual(['reset', 'plain']);
   });
 
-  it('replays catch-up events themselves (they are marked catchup)', () => {
+  it('sends what the read itself found, replayed or live, whatever the last read held', () => {
     const { hub, conn, sink } = setUp();
-    hub.deliver(conn, new OutboundEvent(message('old', 'room'), true, { epoch: 'e1', offset: 4 }), 1);
-    expect(sink.uuids).toEqual(['old']);
+    hub.deliver(conn, new OutboundEvent(message('old', 'room'), true, { epoch: 'e1', offset: 4 }), 1, true);
+    hub.deliver(conn, new OutboundEvent(message('new', 'room'), false, { epoch: 'e1', offset: 5 }), 2, true);
+    expect(sink.uuids).toEqual(['old', 'new']);
+    expect(conn.caughtUpTo?.get('room')).toEqual({ epoch: 'e1', offset: 5 });
   });
 });

@@ -102,12 +102,13 @@ export class LocalHub {
     for (const conn of conns) this.deliver(conn, outbound, at);
   }
 
-  deliver(conn: LocalConnection, event: OutboundEvent, at: number): void {
+  /** `fromRead` marks an event the catch-up read itself found (replayed, or live but read back): never a duplicate. */
+  deliver(conn: LocalConnection, event: OutboundEvent, at: number, fromRead = false): void {
     if (conn.pending) {
       conn.pending.push({ event, at });
       return;
     }
-    if (conn.caughtUpTo && replayedAlready(conn, event)) return;
+    if (!fromRead && conn.caughtUpTo && replayedAlready(conn, event)) return;
     const sink = conn.sink;
     if (!sink) return;
     sink.deliver(event);
@@ -128,7 +129,7 @@ export class LocalHub {
 function replayedAlready(conn: LocalConnection, event: OutboundEvent): boolean {
   const key = event.event.channel ?? USER_STREAM;
   const read = conn.caughtUpTo!.get(key);
-  if (!read || !event.position || event.catchup) return false;
+  if (!read || !event.position) return false;
   if (event.position.epoch === read.epoch && event.position.offset <= read.offset) return true;
   conn.caughtUpTo!.delete(key);
   if (conn.caughtUpTo!.size === 0) conn.caughtUpTo = undefined;

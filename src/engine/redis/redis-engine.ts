@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/c
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { streamCatchup, type StoredFrame } from '../catchup';
+import { streamCatchup, type CatchupWindow, type StoredFrame } from '../catchup';
 import { WS_CLOSE } from '../close-codes';
 import { isIdle, releaseSink, takeSink } from '../transport-slot';
 import { Engine, type OpenedConnection, type PublishPolicy, type RemovedConnection, type StoredEventPatch } from '../engine';
@@ -377,6 +377,8 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
   // ----------------------------------------------------------- transports
 
   async attach(connId: string, sink: Sink, resume?: Positions): Promise<boolean> {
+    // what is published from now on reaches an attached client: live, even when the catch-up read finds it
+    const attachedAt = this.clock.mark();
     const reply = (await this.run('ATTACH', this.keys.prefix, connId, this.nodeId)) as Reply;
     if (!Array.isArray(reply)) return false;
     const [username, previousOwner, lastActive, ...channels] = reply as string[];
@@ -386,7 +388,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
     const conn = this.hub.adopt(connId, username, channels, since);
     takeSink(conn, sink);
     this.announceAttach(sink);
-    await this.catchUp(conn, since, [...conn.channels], true, resume);
+    await this.catchUp(conn, { since, liveAfter: attachedAt }, [...conn.channels], true, resume);
     conn.lastActive = this.clock.mark();
     return true;
   }
@@ -468,7 +470,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
         if (conn.channels.has(control.channel)) return;
         this.hub.join(conn, control.channel);
         // events published before this node's subscription took effect are read back from the frames
-        void this.catchUp(conn, control.at, [control.channel], false).catch((err: Error) => this.logger.warn(`backfill failed: ${err.message}`));
+        void this.catchUp(conn, { since: control.at, liveAfter: control.at }, [control.channel], false).catch((err: Error) => this.logger.warn(`backfill failed: ${err.message}`));
         return;
       case 'leave':
         return this.hub.leave(conn, control.channel);
@@ -493,9 +495,11 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
    * Replays what the connection missed before any live event, holding live
    * events meanwhile so there is no gap and no duplicate: per stream, exactly
    * the frames after the client's `resume` position (or a recovery event
-   * when that cannot be), else the frames newer than `since`.
+   * when that cannot be), else the frames newer than `since`. Frames stamped
+   * after `liveAfter` reached an attached client: they are read back (pub/sub
+   * may not have had the topic yet) but sent as live events.
    */
-  private async catchUp(conn: LocalConnection, since: number, channels: string[], includeUser: boolean, resume?: Positions): Promise<void> {
+  private async catchUp(conn: LocalConnection, window: CatchupWindow, channels: string[], includeUser: boolean, resume?: Positions): Promise<void> {
     conn.pending ??= [];
     try {
       await Promise.all([...channels.map((c) => this.keys.channelTopic(c)), this.keys.userTopic(conn.username)].map((t) => this.topics.get(t)));
@@ -522,7 +526,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
             username: conn.username,
             current: { epoch: epoch ?? '', offset },
             frames: frames.map((item) => JSON.parse(item) as Frame),
-            since,
+            ...window,
             from: stream === null ? resume?.user : resume?.channels[stream],
             maxEvents: this.options.recoveryMaxEvents,
             mark: () => this.clock.mark(),
@@ -533,7 +537,7 @@ export class RedisEngine extends Engine implements OnModuleInit, OnApplicationSh
       const replayed = new Set(found.map((f) => f.event.event.uuid));
       const live = conn.pending;
       conn.pending = null;
-      for (const f of found) this.hub.deliver(conn, f.event, f.at);
+      for (const f of found) this.hub.deliver(conn, f.event, f.at, true);
       for (const item of live ?? []) if (!replayed.has(item.event.event.uuid)) this.hub.deliver(conn, item.event, item.at);
       // pub/sub may still bring events the read above held (published just before it): remember where it stood
       for (const { stream, epoch, offset } of streams) {
