@@ -65,6 +65,22 @@ describe(formatTimestamp.name, () => {
     expect(formatTimestamp(Date.UTC(2020, 0, 2, 3, 4, 5, 0), 9)).toBe('2020-01-02T03:04:05.000009+00:00');
   });
 
+  it('renders every instant as toISOString does, the same second twice or not, before 1970 too', () => {
+    const reference = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    const instants = [0, -1, -999, -1000, -1001, 999, 1000, Date.UTC(2020, 0, 2, 3, 4, 5, 999), -62135596800000, 253402300799999];
+    for (let i = 0; i < 2000; i++) instants.push(Math.round((Math.random() - 0.3) * 4e12));
+    for (const ms of instants) {
+      for (const at of [ms, ms, ms + 1, ms - 1]) {
+        const micros = (((at % 1000) + 1000) % 1000) * 1000;
+        expect(formatTimestamp(at)).toBe(`${reference(at)}${micros ? `.${String(micros).padStart(6, '0')}` : ''}+00:00`);
+      }
+    }
+  });
+
+  it('throws for a time out of the Date range, as toISOString does', () => {
+    expect(() => formatTimestamp(8.64e15 + 1000)).toThrow(RangeError);
+  });
+
   it('is read back by Date', () => {
     const ms = Date.UTC(2021, 5, 6, 7, 8, 9, 123);
     expect(Date.parse(formatTimestamp(ms, 456))).toBe(ms);

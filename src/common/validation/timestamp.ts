@@ -39,10 +39,26 @@ export function parseTimestamp(value: unknown): Instant | undefined {
  */
 export function formatTimestamp(epochMs: number, extraMicros = 0): string {
   const ms = Math.floor(epochMs); // engines keep sub-millisecond marks; the text shows whole microseconds at most
-  const iso = new Date(ms).toISOString(); // 2020-01-02T03:04:05.123Z
-  const micros = ((ms % 1000) + 1000) % 1000 * 1000 + extraMicros;
+  const second = Math.floor(ms / 1000);
+  const micros = (ms - second * 1000) * 1000 + extraMicros;
   const fraction = micros === 0 ? '' : `.${String(micros).padStart(6, '0')}`;
-  return `${iso.slice(0, 19)}${fraction}+00:00`;
+  return `${secondText(second)}${fraction}+00:00`;
+}
+
+let lastSecond = NaN;
+let lastSecondText = '';
+
+/**
+ * 2020-01-02T03:04:05 for a second since the epoch, remembered for the next
+ * call: every message of a second shares it, and toISOString costs ~6,900
+ * instructions a call (V8 formats the date with printf), 4% of a publish.
+ */
+function secondText(second: number): string {
+  if (second !== lastSecond) {
+    lastSecondText = new Date(second * 1000).toISOString().slice(0, 19); // throws for a date out of range, as before
+    lastSecond = second;
+  }
+  return lastSecondText;
 }
 
 export function normalizeTimestamp(value: string): string | undefined {
