@@ -5,6 +5,7 @@ import { streamCatchup } from '../catchup';
 import { isIdle, releaseSink, takeSink } from '../transport-slot';
 import { OutboundEvent } from '../outbound-event';
 import { isVisibleTo } from '../routing';
+import { BoundedLog } from './bounded-log';
 import type { Sink } from '../sink';
 import {
   CHANNEL_FRAMES_KEPT,
@@ -68,7 +69,7 @@ export class MemoryEngine extends Engine {
     const next = update(entry?.record);
     if (!next) return entry?.record;
     if (entry) entry.record = next;
-    else this.users.set(username, { record: next, connections: new Set(), frames: [], epoch: newEpoch(), offset: 0 });
+    else this.users.set(username, { record: next, connections: new Set(), frames: new BoundedLog(USER_FRAMES_KEPT), epoch: newEpoch(), offset: 0 });
     return next;
   }
 
@@ -243,7 +244,7 @@ export class MemoryEngine extends Engine {
     if (historySize > 0) pushBounded(channel.history, event, historySize);
     const at = this.clock.mark();
     const offset = ++channel.offset;
-    if (policy.keepFrame(settings)) pushBounded(channel.frames, { at, offset, event }, CHANNEL_FRAMES_KEPT);
+    if (policy.keepFrame(settings)) channel.frames.push({ at, offset, event });
     this.touchChannel(channel);
 
     const outbound = new OutboundEvent(event, false, { epoch: channel.epoch, offset });
@@ -268,7 +269,7 @@ export class MemoryEngine extends Engine {
       const user = this.users.get(name);
       if (!user) continue;
       const offset = ++user.offset;
-      pushBounded(user.frames, { at, offset, event }, USER_FRAMES_KEPT);
+      user.frames.push({ at, offset, event });
       const outbound = shared.at({ epoch: user.epoch, offset });
       for (const conn of user.connections) if (this.deliver(conn, outbound, at)) delivered++;
     }
@@ -377,7 +378,7 @@ export class MemoryEngine extends Engine {
       recipients: null,
       connectionCount: 0,
       history: [],
-      frames: [],
+      frames: new BoundedLog(CHANNEL_FRAMES_KEPT),
       epoch: newEpoch(),
       offset: 0,
     };
@@ -427,10 +428,10 @@ export class MemoryEngine extends Engine {
     const found = [...conn.channels].flatMap((name) => {
       const channel = this.channels.get(name)!;
       const current = { epoch: channel.epoch, offset: channel.offset };
-      return streamCatchup({ ...common, stream: name, current, frames: channel.frames, from: resume?.channels[name] });
+      return streamCatchup({ ...common, stream: name, current, frames: channel.frames.toArray(), from: resume?.channels[name] });
     });
     const user = conn.user;
-    found.push(...streamCatchup({ ...common, stream: null, current: { epoch: user.epoch, offset: user.offset }, frames: user.frames, from: resume?.user }));
+    found.push(...streamCatchup({ ...common, stream: null, current: { epoch: user.epoch, offset: user.offset }, frames: user.frames.toArray(), from: resume?.user }));
     return found.sort((a, b) => a.at - b.at).map((f) => f.event);
   }
 
@@ -439,12 +440,12 @@ export class MemoryEngine extends Engine {
       const channel = this.channels.get(target);
       if (!channel) return;
       yield channel.history;
-      yield channel.frames.map((f) => f.event);
+      yield channel.frames.toArray().map((f) => f.event);
       return;
     }
     for (const name of target) {
       const user = this.users.get(name);
-      if (user) yield user.frames.map((f) => f.event);
+      if (user) yield user.frames.toArray().map((f) => f.event);
     }
   }
 
@@ -458,7 +459,7 @@ export class MemoryEngine extends Engine {
   }
 }
 
-function markDeleted(frames: Frame[], uuid: string): void {
+function markDeleted(frames: BoundedLog<Frame>, uuid: string): void {
   const frame = frames.find((f) => !f.deleted && f.event.uuid === uuid && f.event.type === 'message');
   if (frame) frame.deleted = true;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredFrame } from '../catchup';
+import type { BoundedLog } from './bounded-log';
 import type { TransportSlot } from '../transport-slot';
 import type { ChannelRecord, StoredEvent, UserRecord } from '../types';
 
@@ -15,7 +16,7 @@ export interface MemoryConnection extends TransportSlot {
 export interface MemoryUser {
   record: UserRecord;
   connections: Set<MemoryConnection>;
-  frames: Frame[];
+  frames: BoundedLog<Frame>;
   /** The user's private stream: epoch and last offset. */
   epoch: string;
   offset: number;
@@ -33,7 +34,7 @@ export interface MemoryChannel {
   recipients: MemoryConnection[] | null;
   connectionCount: number;
   history: StoredEvent[];
-  frames: Frame[];
+  frames: BoundedLog<Frame>;
   epoch: string;
   offset: number;
 }
