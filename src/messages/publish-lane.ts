@@ -65,9 +65,10 @@ type Arrived = IncomingMessage & { [ARRIVED]?: number };
 
 /** What the application's hooks do for its routes, done by the lane's route around each answer. */
 function laneAnswers(policy: HttpPolicy, metrics: MetricsService, logger: FastifyBaseLogger): PublishAnswers {
-  const count = (request: { method: string; raw: Arrived }, status: number) => {
+  const answers = metrics.routeAnswers('POST', PUBLISH_ROUTE); // the lane claims POST only (isPublish)
+  const count = (request: { raw: Arrived }, status: number) => {
     const arrived = request.raw[ARRIVED];
-    metrics.countHttpAnswer(request.method, PUBLISH_ROUTE, status, arrived === undefined ? 0 : (performance.now() - arrived) / 1000);
+    answers.count(status, arrived === undefined ? 0 : (performance.now() - arrived) / 1000);
   };
   return {
     open(request, reply) {
