@@ -56,10 +56,14 @@ export class MessagesService {
     return deletions;
   }
 
-  /** Private messages honour exclude_users too (the original ignored it there). */
-  private async route(target: { channel: string | null; pm_users: string[] }, event: StoredEvent): Promise<void> {
-    if (target.channel) await this.engine.publishToChannel(target.channel, event, MESSAGE_POLICY);
-    else await this.engine.publishToUsers(without(target.pm_users, event.exclude_users), event);
+  /**
+   * Private messages honour exclude_users too (the original ignored it there).
+   * It hands back the engine's own promise: an async wrapper here would add a
+   * promise and a microtask to every published message.
+   */
+  private route(target: { channel: string | null; pm_users: string[] }, event: StoredEvent): Promise<unknown> {
+    if (target.channel) return this.engine.publishToChannel(target.channel, event, MESSAGE_POLICY);
+    return this.engine.publishToUsers(without(target.pm_users, event.exclude_users), event);
   }
 }
 

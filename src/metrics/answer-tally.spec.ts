@@ -37,7 +37,7 @@ describe(AnswerTally.name, () => {
     tally.count(200, 0.005);
     tally.count(500, 0.5);
     const values = (await duration.get()).values;
-    const value = (name: string, le?: number) => values.find((v) => v.metricName === name && v.labels.le === le)?.value;
+    const value = (name: string, le?: number) => values.find((v) => v.metricName === name && (v.labels as Record<string, unknown>).le === le)?.value;
     expect(value('duration_count')).toBe(3);
     expect(value('duration_sum')).toBeCloseTo(0.5055);
     expect([value('duration_bucket', 0.001), value('duration_bucket', 0.01)]).toEqual([1, 2]);
