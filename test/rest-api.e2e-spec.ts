@@ -200,6 +200,8 @@ describe('REST API (in-memory engine)', () => {
       ['fractional history_size', { c: { history_size: 1.5 } }, { history_size: ['Not a valid integer.'] }],
       ['unknown setting', { c: { bogus: true } }, { bogus: ['Unknown field.'] }],
       ['non-boolean', { c: { store_history: 'yes' } }, { store_history: ['Not a valid boolean.'] }],
+      ['a null setting', { c: { store_history: true, history_size: null } }, { history_size: ['Not a valid integer.'] }],
+      ['a null flag', { c: { notify_presence: null } }, { notify_presence: ['Not a valid boolean.'] }],
       ['settings not an object', { c: 5 }, { _schema: ['Invalid input type.'] }],
       ['body a list', [{}], { _schema: ['Invalid input type.'] }],
     ])('answers 422 for %s', async (_, body, errors) => {

@@ -1,38 +1,37 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
 import { checkObject } from '../common/validation/validate';
-import { IsBool, IsInt, IsRecordOf } from '../common/validation/validators';
+import { IsBool, IsInt, IsRecordOf, Omittable } from '../common/validation/validators';
 import type { ChannelSettings } from '../engine/types';
 
 /** Channel settings; omitted ones keep their value (or the default for a new channel). */
 export class ChannelConfigDto implements Partial<ChannelSettings> {
   @ApiPropertyOptional({ description: 'Send presence (joined/parted) events. Default false.' })
-  @IsOptional()
+  @Omittable()
   @IsBool()
   notify_presence?: boolean;
 
   @ApiPropertyOptional({ description: 'Keep the last history_size messages. Default false.' })
-  @IsOptional()
+  @Omittable()
   @IsBool()
   store_history?: boolean;
 
   @ApiPropertyOptional({ description: 'How many messages history keeps. Default 10.', minimum: 0 })
-  @IsOptional()
+  @Omittable()
   @IsInt(0)
   history_size?: number;
 
   @ApiPropertyOptional({ description: 'Presence events list the users in the channel with their public state. Default false.' })
-  @IsOptional()
+  @Omittable()
   @IsBool()
   broadcast_presence_with_user_lists?: boolean;
 
   @ApiPropertyOptional({ description: 'Send user_state_change events when a member changes public state. Default false.' })
-  @IsOptional()
+  @Omittable()
   @IsBool()
   notify_state?: boolean;
 
   @ApiPropertyOptional({ description: 'Keep recent events (last 100) for catch-up when a client (re)attaches. Default true.' })
-  @IsOptional()
+  @Omittable()
   @IsBool()
   store_frames?: boolean;
 }

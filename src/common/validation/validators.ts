@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { MSG, type ErrorTree } from './messages';
 import { parseTimestamp } from './timestamp';
 import { normalizeUuid } from './uuid';
@@ -41,6 +41,13 @@ export const Required = () =>
       defaultMessage: (args) => JSON.stringify([args?.value === null ? MSG.notNull : MSG.required]),
     },
   });
+
+/**
+ * May be left out, but not sent as null: IsOptional lets null through to the
+ * rules after it, and a null setting reached the store (the Redis engine's
+ * script then failed on it with a 500). Null is checked by those rules.
+ */
+export const Omittable = () => ValidateIf((_object, value) => value !== undefined);
 
 export const IsStr = (min: number, max: number) => rule('str', (v) => stringProblem(v, min, max));
 
