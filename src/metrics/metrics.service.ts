@@ -28,14 +28,14 @@ export class MetricsService implements OnApplicationShutdown {
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'channelstream_process_' });
     const registers = [this.registry];
-    const tallies = this.tallies;
+    const self = this;
     this.httpRequests = new Counter({
       name: 'channelstream_http_requests_total',
       help: 'REST requests by route and status.',
       labelNames: ['method', 'route', 'status'],
       registers,
       collect() {
-        for (const tally of tallies) tally.flushInto(this);
+        for (const tally of self.tallies) tally.flushInto(this);
       },
     });
     this.httpDuration = new Histogram({
@@ -54,7 +54,6 @@ export class MetricsService implements OnApplicationShutdown {
       registers,
     });
 
-    const self = this;
     new Gauge({
       name: 'channelstream_transports',
       help: 'Transports attached on this node, by kind (websocket, long-poll, sse).',
@@ -96,13 +95,12 @@ export class MetricsService implements OnApplicationShutdown {
   countHttpAnswer(method: string, route: string, status: number, seconds: number): void {
     this.httpRequests.inc({ method, route, status: String(status) });
     this.httpDuration.observe({ method, route }, seconds);
-    // the browser transports and the admin's pages answer 401 for other reasons than a backend's signature
-    if (status === 401 && route !== '/listen' && route !== '/sse' && !route.startsWith('/admin/assets')) this.signatureFailures.inc();
+    if (status === 401 && answersForSignatures(route)) this.signatureFailures.inc();
   }
 
   /** Counts the answers of one hot route as countHttpAnswer does, for less per answer (see AnswerTally). */
   routeAnswers(method: string, route: string): AnswerTally {
-    const tally = new AnswerTally(method, route, this.httpDuration, () => this.signatureFailures.inc());
+    const tally = new AnswerTally(method, route, this.httpDuration, answersForSignatures(route) ? () => this.signatureFailures.inc() : () => undefined);
     this.tallies.push(tally);
     return tally;
   }
@@ -139,3 +137,6 @@ export class MetricsService implements OnApplicationShutdown {
     });
   }
 }
+
+/** A 401 of this route is a refused backend signature: the browser transports and the admin's pages answer 401 for other reasons. */
+const answersForSignatures = (route: string): boolean => route !== '/listen' && route !== '/sse' && !route.startsWith('/admin/assets');
