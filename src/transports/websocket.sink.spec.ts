@@ -10,9 +10,18 @@ import { HEARTBEAT_AND_PING, HEARTBEAT_FRAME, textFrame } from './ws-frames';
 const MAX = 1000;
 const DEAD_AFTER_MS = 60_000;
 
-/** A stand-in for a ws WebSocket over a TCP socket whose unsent bytes the test sets. */
+/** A stand-in for a ws WebSocket over a TCP socket whose unsent bytes the test sets (bytesWritten counts them too, as net.Socket's does). */
 function fakeSocket() {
-  const raw = { writableLength: 0, write: jest.fn<(chunk: Buffer) => boolean>(() => true) };
+  const raw = {
+    writableLength: 0,
+    bytesWritten: 0,
+    /** The kernel takes a write at once, unless bytes already wait: then it waits behind them. */
+    write: jest.fn<(chunk: Buffer) => boolean>((chunk) => {
+      raw.bytesWritten += chunk.length;
+      if (raw.writableLength > 0) raw.writableLength += chunk.length;
+      return true;
+    }),
+  };
   const socket = {
     OPEN: 1,
     CONNECTING: 0,
@@ -23,6 +32,8 @@ function fakeSocket() {
   };
   return { socket, raw };
 }
+
+type FakeRaw = ReturnType<typeof fakeSocket>['raw'];
 
 const event = (text: string) =>
   new OutboundEvent({ uuid: text, type: 'message', user: 'u', channel: 'c', timestamp: 't', message: { text }, pm_users: [], exclude_users: [] } as unknown as StoredEvent);
@@ -116,6 +127,47 @@ describe(WebSocketSink.name, () => {
     expect(s.heartbeat(opened + DEAD_AFTER_MS + 1)).toBe(false);
     expect(socket.terminate).toHaveBeenCalledTimes(1);
     expect(raw.write).toHaveBeenCalledTimes(1); // the last beat wrote nothing
+  });
+
+  describe('a reader behind on its frames', () => {
+    /**
+     * Beats every 5 s up to `until` after opening; before each beat the kernel takes `takenBefore(sinceOpened)`
+     * of the waiting bytes. Gives how long after opening the beat came that dropped the peer, or null.
+     */
+    function droppedAfter(s: WebSocketSink, raw: FakeRaw, until: number, takenBefore: (sinceOpened: number) => number) {
+      const opened = Date.now();
+      for (let since = 5000; since <= until; since += 5000) {
+        raw.writableLength = Math.max(0, raw.writableLength - takenBefore(since));
+        if (!s.heartbeat(opened + since)) return since;
+      }
+      return null;
+    }
+    function behind(waiting: number) {
+      const made = sink();
+      made.raw.writableLength = made.raw.bytesWritten = waiting;
+      return made;
+    }
+
+    it('is kept past gc_conns_after without a pong while the kernel takes its waiting bytes, and is not pinged', () => {
+      const { s, socket, raw } = behind(MAX - 100);
+      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, () => 10)).toBeNull();
+      expect(socket.terminate).not.toHaveBeenCalled();
+      expect(raw.write.mock.calls.filter(([chunk]) => chunk.equals(HEARTBEAT_AND_PING))).toEqual([]);
+    });
+
+    it('is terminated gc_conns_after after its backlog stopped draining', () => {
+      const { s, socket, raw } = behind(MAX - 100);
+      // the last bytes taken were seen at the beat of DEAD_AFTER_MS; the first beat more than DEAD_AFTER_MS later drops it
+      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, (since) => (since <= DEAD_AFTER_MS ? 10 : 0))).toBe(2 * DEAD_AFTER_MS + 5000);
+      expect(socket.terminate).toHaveBeenCalledTimes(1);
+    });
+
+    it('gets no credit for bytes the kernel took while nothing waited (it buffers for a dead peer too)', () => {
+      const { s, socket, raw } = sink();
+      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, () => 0)).toBe(DEAD_AFTER_MS + 5000);
+      expect(socket.terminate).toHaveBeenCalledTimes(1);
+      expect(raw.bytesWritten).toBeGreaterThan(0);
+    });
   });
 
   it('writes queued frames before closing', () => {

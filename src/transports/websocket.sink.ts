@@ -35,6 +35,9 @@ export class WebSocketSink implements Sink {
   private queuedBytes = 0;
   /** Cut off for falling behind: nothing more is queued. */
   private cut = false;
+  /** At the end of the last heartbeat: bytes the kernel had not taken yet, and bytes it had (see creditDraining). */
+  private unsentAtBeat = 0;
+  private takenAtBeat = 0;
   /**
    * How long the peer may be silent before its heartbeat carries a ping: drawn per socket, so that sockets
    * opened together (a reconnecting crowd, a bench) do not all ping on the same beat ever after.
@@ -70,6 +73,8 @@ export class WebSocketSink implements Sink {
 
   heartbeat(now: number): boolean {
     if (!this.open) return false;
+    const raw = this.rawSocket();
+    if (raw) this.creditDraining(raw, now);
     const silentFor = now - this.lastSeen;
     if (silentFor > this.options.deadAfterMs) {
       // no frame and no pong for gc_conns_after: the peer is gone without closing
@@ -81,7 +86,25 @@ export class WebSocketSink implements Sink {
     // beat they raised the subscribers' p99 at 5000 of them (README, Performance)
     this.enqueue(silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME);
     this.flush();
+    if (raw) this.noteBacklog(raw);
     return true;
+  }
+
+  /**
+   * A reader that is behind gets our ping only after the frames queued before it, so its pong can come
+   * later than gc_conns_after although it reads all the while (at 5000 subscribers on a slow machine they
+   * were terminated by the thousand). Bytes waiting since the last beat that the kernel has taken since
+   * prove the peer alive: a full send buffer frees only as the peer acknowledges what it received, and a
+   * peer that stops reading closes its window. Bytes taken while nothing waited prove nothing (the kernel
+   * buffers for a dead peer too), so only a backlog that drains counts.
+   */
+  private creditDraining(raw: Socket, now: number): void {
+    if (this.unsentAtBeat > 0 && raw.bytesWritten - raw.writableLength > this.takenAtBeat) this.lastSeen = now;
+  }
+
+  private noteBacklog(raw: Socket): void {
+    this.unsentAtBeat = raw.writableLength;
+    this.takenAtBeat = raw.bytesWritten - this.unsentAtBeat;
   }
 
   /** Writes this turn's frames in one write; true when it wrote. */
