@@ -240,31 +240,36 @@ const cpuCell = (run, field = 'server_cpu_us_per_delivery') => {
 /** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
 const serverCell = (s) => `${s.pooled.ours.p99} / ${s.pooled.bare.p99} (${s.pooled.p99_ratio}; ${s.p99_ratio}, rounds: ${s.p99_ratios.join(', ')})`;
 const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
+/** The tables of the parts that ran (a part run alone prints its own table only). */
+const frameNote = OUR_FRAME_BYTES ? ` Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).` : '';
 const lines = [
-  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds. Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).${pinNote}`,
-  '',
+  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds.${frameNote}${pinNote}`,
+];
+const table = (rows, header) => {
+  if (rows.length > 0) lines.push('', header, `|${'---|'.repeat(header.split('|').length - 2)}`, ...rows);
+};
+table(
+  results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '| fan-out subscribers | ours msgs/s | bare ws msgs/s | ratio | ours p50 / p99 ms | bare p50 / p99 ms | loss (ours / bare) |',
-  '|---|---|---|---|---|---|---|',
-  ...results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
-  '',
-  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | inside the servers, publish to last socket write: p99 ours / bare ms, pooled (ratio; median of rounds) | server CPU µs per delivery, user + system (ours / bare) | load generator CPU µs per delivery (with ours / with bare) | loss (ours / bare) |`,
-  '|---|---|---|---|---|---|---|---|---|---|---|',
-  ...results.latency.map(
+);
+table(
+  results.latency.map(
     (l) =>
       `| ${l.subscribers} subscribers | ${l.rate} | ${l.ours.latency_ms.p50} / ${l.ours.latency_ms.p99} / ${l.ours.latency_ms.max} | ${l.bare.latency_ms.p50} / ${l.bare.latency_ms.p99} / ${l.bare.latency_ms.max} | ${l.p99_ratio} (rounds: ${l.p99_ratios.join(', ')}) | ${l.p50_ratio} | ${l.pooled.ours.p99} / ${l.pooled.bare.p99} (${l.pooled.p99_ratio}) | ${serverCell(l.server_fanout)} | ${cpuCell(l.ours)} / ${cpuCell(l.bare)} | ${cpuCell(l.ours, 'load_generator_cpu_us_per_delivery')} / ${cpuCell(l.bare, 'load_generator_cpu_us_per_delivery')} | ${l.ours.loss} / ${l.bare.loss} |`,
   ),
-  '',
-  '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',
-  '|---|---|---|---|---|---|---|---|',
-  ...results.publish.map(
+  `| fan-out at a fixed rate (~${DELIVERIES_PER_S} deliveries/s) | msgs/s published | ours p50 / p99 / max ms | bare p50 / p99 / max ms | p99 ours/bare (median of ${LATENCY_ROUNDS} interleaved rounds) | p50 ours/bare (median) | all rounds pooled: p99 ours / bare ms (ratio) | inside the servers, publish to last socket write: p99 ours / bare ms, pooled (ratio; median of rounds) | server CPU µs per delivery, user + system (ours / bare) | load generator CPU µs per delivery (with ours / with bare) | loss (ours / bare) |`,
+);
+table(
+  results.publish.map(
     (p) =>
       `| ${p.subscribers} subscribers | ${p.ours.requests_per_s} | ${p.ours.latency_p99_ms} | ${p.ours.non_2xx} | ${p.ours.server_cpu_us_per_request} | ${p.bare_fastify.requests_per_s} (${p.bare_fastify.server_cpu_us_per_request}) | ${p.ratio} (rounds: ${p.ratios.join(', ')}) | ${p.cpu_ratio} |`,
   ),
-  '',
+  '| signed POST /message | req/s | p99 ms | non-2xx | server CPU µs/req | bare Fastify req/s (CPU µs/req) | ratio req/s (median of interleaved rounds) | ratio CPU |',
+);
+table(
+  results.idle.map((i) => `| ${i.connections} | ${i.connects_per_s} | ${i.rss_before_mb} → ${i.rss_after_mb} | ${i.kib_per_connection} |`),
   '| idle connections, one channel | connects/s (/connect without the member list + WebSocket) | RSS before → after MB | KiB per connection |',
-  '|---|---|---|---|',
-  ...results.idle.map((i) => `| ${i.connections} | ${i.connects_per_s} | ${i.rss_before_mb} → ${i.rss_after_mb} | ${i.kib_per_connection} |`),
-];
+);
 console.log(lines.join('\n'));
 mkdirSync(new URL('./results', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${results.date.replace(/[:.]/g, '-')}.json`, import.meta.url);
