@@ -71,9 +71,8 @@ function barePublisher(url) {
 
 /**
  * A fixed-rate span starts PING_STEADY_MS after its subscribers opened, past our first pings, for both servers:
- * the bare server does not ping, but its readers' sockets must be as old as ours. With the bare span 1 s after
- * opening, the load generator spent 14.8 against 18.0 µs per delivery at 5000, less in every round; with both
- * at 27 s, 15.6 against 16.2 (README, Performance).
+ * the bare server does not ping, but its readers' sockets are then as old as ours, so the age of the sockets is
+ * not one more difference between the two (README, Performance).
  */
 const spanAfterOpen = (rate) => (rate > 0 ? PING_STEADY_MS : 0);
 
