@@ -246,11 +246,11 @@ const cpuCell = (run, field = 'server_cpu_us_per_delivery') => {
 /** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
 const serverCell = (s) => `${s.pooled.ours.p99} / ${s.pooled.bare.p99} (${s.pooled.p99_ratio}; ${s.p99_ratio}, rounds: ${s.p99_ratios.join(', ')})`;
 const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
-/** The tables of the parts that ran (a part run alone prints its own table only). */
 const frameNote = OUR_FRAME_BYTES ? ` Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).` : '';
 const lines = [
   `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds.${frameNote}${pinNote}`,
 ];
+/** Adds a part's table when the part ran (a part run alone prints its own table only). */
 const table = (rows, header) => {
   if (rows.length > 0) lines.push('', header, `|${'---|'.repeat(header.split('|').length - 2)}`, ...rows);
 };

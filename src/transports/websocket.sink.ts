@@ -99,12 +99,12 @@ export class WebSocketSink implements Sink {
    * buffers for a dead peer too), so only a backlog that drains counts.
    */
   private creditDraining(raw: Socket, now: number): void {
-    if (this.unsentAtBeat > 0 && raw.bytesWritten - raw.writableLength > this.takenAtBeat) this.lastSeen = now;
+    if (this.unsentAtBeat > 0 && takenByKernel(raw) > this.takenAtBeat) this.lastSeen = now;
   }
 
   private noteBacklog(raw: Socket): void {
     this.unsentAtBeat = raw.writableLength;
-    this.takenAtBeat = raw.bytesWritten - this.unsentAtBeat;
+    this.takenAtBeat = takenByKernel(raw);
   }
 
   /** Writes this turn's frames in one write; true when it wrote. */
@@ -160,3 +160,6 @@ export class WebSocketSink implements Sink {
     return (this.socket as unknown as { _socket?: Socket })._socket;
   }
 }
+
+/** Bytes of this socket the kernel has taken (net.Socket's bytesWritten also counts those still waiting). */
+const takenByKernel = (raw: Socket): number => raw.bytesWritten - raw.writableLength;
