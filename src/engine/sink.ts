@@ -15,4 +15,10 @@ export interface Sink {
    * the transport is alive, which counts as activity for the connection.
    */
   heartbeat(now: number): boolean;
+  /**
+   * A transport may hold its beat's frames back so that they ride with its
+   * next event (one write and one wake-up of the client, not two): the
+   * heartbeat timer calls this a little later, to send what is still held.
+   */
+  releaseHeldBeat?(): void;
 }

@@ -10,11 +10,13 @@ export interface RecordingSinkOptions {
   alive?: boolean;
 }
 
-/** A transport that records what it is given: delivered events, heartbeats and how it was closed. */
+/** A transport that records what it is given: delivered events, heartbeats, releases of held beats and how it was closed. */
 export class RecordingSink implements Sink {
   readonly kind: Sink['kind'];
   readonly events: OutboundEvent[] = [];
   readonly heartbeats: number[] = [];
+  /** When releaseHeldBeat was called (Date.now()). */
+  readonly releases: number[] = [];
   closedWith?: { code: number; reason: string };
   private readonly alive: boolean;
 
@@ -37,6 +39,10 @@ export class RecordingSink implements Sink {
   heartbeat(now: number): boolean {
     this.heartbeats.push(now);
     return this.alive;
+  }
+
+  releaseHeldBeat(): void {
+    this.releases.push(Date.now());
   }
 
   /** What the client received, parsed. */

@@ -5,7 +5,7 @@ import { WS_CLOSE } from '../engine/close-codes';
 import { Engine } from '../engine/engine';
 import { MemoryEngine } from '../engine/memory/memory-engine';
 import { attachRecordingSink, type RecordingSink } from '../testing/recording-sink';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SLICES, HeartbeatService } from './heartbeat.service';
+import { HEARTBEAT_HOLD_MS, HEARTBEAT_INTERVAL_MS, HEARTBEAT_SLICES, HeartbeatService } from './heartbeat.service';
 
 const T0 = Date.UTC(2026, 0, 1);
 const TICK = HEARTBEAT_INTERVAL_MS / HEARTBEAT_SLICES;
@@ -118,6 +118,30 @@ describe(HeartbeatService.name, () => {
     expect(detached!.heartbeats).toHaveLength(1);
     expect(replaced!.heartbeats).toHaveLength(1);
     expect(replacement.heartbeats).toHaveLength(2);
+  });
+
+  it('has each live transport send its held beat HEARTBEAT_HOLD_MS after beating it, once per beat', async () => {
+    const live = await connection('c1', 'alice');
+    const dead = await connection('c2', 'bob', false);
+    await moduleRef.init();
+    await jest.advanceTimersByTimeAsync(3 * HEARTBEAT_INTERVAL_MS);
+    const beats = [...live!.heartbeats];
+    expect(beats).toHaveLength(3);
+    expect(dead!.heartbeats).toHaveLength(3);
+    // the last beat's release is still ahead when it came less than HEARTBEAT_HOLD_MS ago
+    const released = beats.filter((at) => at + HEARTBEAT_HOLD_MS <= Date.now());
+    expect(live!.releases).toEqual(released.map((at) => at + HEARTBEAT_HOLD_MS));
+    await jest.advanceTimersByTimeAsync(HEARTBEAT_HOLD_MS);
+    expect(live!.releases).toEqual(beats.map((at) => at + HEARTBEAT_HOLD_MS));
+    expect(dead!.releases).toEqual([]); // a dead transport has nothing to send
+  });
+
+  it('beat() has every live transport send its beat at once', async () => {
+    const live = await connection('c1', 'alice');
+    const dead = await connection('c2', 'bob', false);
+    heartbeat.beat(T0 + 1000);
+    expect(live!.releases).toEqual([T0]);
+    expect(dead!.releases).toEqual([]);
   });
 
   it('beats one slice per tick: a tick calls only the transports due, not every one on the node', async () => {

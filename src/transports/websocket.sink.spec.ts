@@ -87,11 +87,58 @@ describe(WebSocketSink.name, () => {
     expect(raw.write).toHaveBeenCalledTimes(1);
   });
 
+  it('holds a beat with nothing queued and sends it in the next event’s write, once', () => {
+    const { s, raw } = sink();
+    const one = event('a');
+    expect(s.heartbeat(Date.now())).toBe(true);
+    expect(raw.write).not.toHaveBeenCalled();
+    s.deliver(one);
+    jest.runOnlyPendingTimers();
+    expect(raw.write.mock.calls).toEqual([[Buffer.concat([frameOf(one), HEARTBEAT_FRAME])]]);
+    s.releaseHeldBeat(); // the event took it
+    s.deliver(event('b'));
+    jest.runOnlyPendingTimers();
+    expect(raw.write.mock.calls.at(-1)![0]).toEqual(frameOf(event('b')));
+  });
+
+  it('sends a held beat alone when no event came for it, once', () => {
+    const { s, raw } = sink();
+    s.heartbeat(Date.now());
+    s.releaseHeldBeat();
+    s.releaseHeldBeat();
+    expect(raw.write.mock.calls).toEqual([[HEARTBEAT_FRAME]]);
+  });
+
+  it('holds a ping with its beat: it rides with the next event too', () => {
+    const { s, raw } = sink();
+    s.heartbeat(Date.now() + DEAD_AFTER_MS / 2);
+    s.deliver(event('a'));
+    jest.runOnlyPendingTimers();
+    expect(raw.write.mock.calls).toEqual([[Buffer.concat([frameOf(event('a')), HEARTBEAT_AND_PING])]]);
+  });
+
+  it('holds one beat at most: a later beat replaces one still held', () => {
+    const { s, raw } = sink();
+    s.heartbeat(Date.now());
+    s.heartbeat(Date.now() + DEAD_AFTER_MS / 2);
+    s.releaseHeldBeat();
+    expect(raw.write.mock.calls).toEqual([[HEARTBEAT_AND_PING]]);
+  });
+
+  it('drops a held beat of a socket that closed before its release', () => {
+    const { s, socket, raw } = sink();
+    s.heartbeat(Date.now());
+    socket.readyState = 3;
+    s.releaseHeldBeat();
+    expect(raw.write).not.toHaveBeenCalled();
+  });
+
   it('pings with the heartbeat only a peer silent for its ping delay, and not again once it answered', () => {
     const { s, raw } = sink();
     const opened = Date.now();
     const beat = (at: number) => {
       expect(s.heartbeat(at)).toBe(true);
+      s.releaseHeldBeat();
       return raw.write.mock.calls.at(-1)![0];
     };
     expect(beat(opened + 5_000)).toEqual(HEARTBEAT_FRAME);
@@ -110,6 +157,7 @@ describe(WebSocketSink.name, () => {
       const opened = Date.now();
       for (let at = opened + 1000; at <= opened + DEAD_AFTER_MS; at += 1000) {
         s.heartbeat(at);
+        s.releaseHeldBeat();
         if (raw.write.mock.calls.at(-1)![0].equals(HEARTBEAT_AND_PING)) return at - opened;
       }
       return null;
@@ -123,6 +171,7 @@ describe(WebSocketSink.name, () => {
     const { s, socket, raw } = sink();
     const opened = Date.now();
     expect(s.heartbeat(opened + DEAD_AFTER_MS)).toBe(true);
+    s.releaseHeldBeat();
     expect(socket.terminate).not.toHaveBeenCalled();
     expect(s.heartbeat(opened + DEAD_AFTER_MS + 1)).toBe(false);
     expect(socket.terminate).toHaveBeenCalledTimes(1);
@@ -139,6 +188,7 @@ describe(WebSocketSink.name, () => {
       for (let since = 5000; since <= until; since += 5000) {
         raw.writableLength = Math.max(0, raw.writableLength - takenBefore(since));
         if (!s.heartbeat(opened + since)) return since;
+        s.releaseHeldBeat();
       }
       return null;
     }

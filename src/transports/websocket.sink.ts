@@ -21,9 +21,10 @@ export interface WebSocketSinkOptions {
 /**
  * A connection's WebSocket. Each event is one frame `[event]`, framed once
  * for all its recipients; frames are queued and written in batches (see
- * WriteBatcher) straight to the TCP socket. Control frames (ping, close)
- * still go through ws, which writes synchronously, so order is kept; queued
- * frames are written before a close.
+ * WriteBatcher) straight to the TCP socket, and so are the heartbeat's `[]`
+ * and ping, which wait up to HEARTBEAT_HOLD_MS to go out with an event. A
+ * close still goes through ws, which writes synchronously, so order is kept;
+ * queued frames are written before it.
  */
 export class WebSocketSink implements Sink {
   readonly kind = 'websocket';
@@ -43,6 +44,8 @@ export class WebSocketSink implements Sink {
    * opened together (a reconnecting crowd, a bench) do not all ping on the same beat ever after.
    */
   private readonly pingAfterMs: number;
+  /** The last beat's frames (`[]`, maybe with a ping), waiting to go out with the next event; null once sent. */
+  private heldBeat: Buffer | null = null;
 
   constructor(
     readonly connId: string,
@@ -64,6 +67,11 @@ export class WebSocketSink implements Sink {
 
   deliver(event: OutboundEvent): void {
     this.enqueue(eventFrame(event, this.options.positions));
+    const beat = this.heldBeat;
+    if (beat !== null) {
+      this.heldBeat = null;
+      this.enqueue(beat);
+    }
   }
 
   close(code: number, reason: string): void {
@@ -84,10 +92,29 @@ export class WebSocketSink implements Sink {
     // the protocol's `[]` at every beat, a ping only once the peer has been silent a while (a live one has a
     // third of its time at least to answer): each ping costs both ends a wake-up and a pong, and sent at every
     // beat they raised the subscribers' p99 at 5000 of them (README, Performance)
-    this.enqueue(silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME);
-    this.flush();
+    const beat = silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME;
+    if (this.firstQueued !== null) {
+      // frames are waiting for this turn's batch: the beat goes after them, now
+      this.heldBeat = null;
+      this.enqueue(beat);
+      this.flush();
+    } else {
+      // written alone, a beat wakes the client once more than the events do (thousands of wake-ups every
+      // 5 s on a busy node); held, it rides with the next event, or goes alone at releaseHeldBeat
+      this.heldBeat = beat;
+    }
     if (raw) this.noteBacklog(raw);
     return true;
+  }
+
+  /** Sends the held beat if no event took it along. */
+  releaseHeldBeat(): void {
+    const beat = this.heldBeat;
+    if (beat === null) return;
+    this.heldBeat = null;
+    if (!this.open) return;
+    this.enqueue(beat);
+    this.flush();
   }
 
   /**
