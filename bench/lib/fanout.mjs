@@ -158,11 +158,20 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
     // without progress, or at `maxSettleMs`
     const giveUpAt = Date.now() + maxSettleMs;
     let progressAt = Date.now();
+    // CPU is read when deliveries were last seen arriving, not after the wait for more: in those idle seconds
+    // our server still sends its liveness traffic and the bare server sends nothing, which is not delivery work
+    let cpuAfter = pid ? cpuMs(pid) : null;
+    let loadAfter = cpuMs(process.pid);
     while (Date.now() - progressAt < settleMs && Date.now() < giveUpAt) {
       await new Promise((r) => setTimeout(r, 250));
+      const cpuNow = pid ? cpuMs(pid) : null;
+      const loadNow = cpuMs(process.pid);
       const reports = await pool.report();
+      if (reports.some((r) => r.received > 0)) {
+        progressAt = Date.now();
+        [cpuAfter, loadAfter] = [cpuNow, loadNow];
+      }
       for (const r of reports) {
-        if (r.received > 0) progressAt = Date.now();
         received += r.received;
         pings += r.pings;
         lastAt = Math.max(lastAt, r.lastAt);
@@ -170,8 +179,6 @@ export async function runFanout({ targets, publish, messages, rate, pid, timing,
       }
       if (received >= expected) break;
     }
-    const cpuAfter = pid ? cpuMs(pid) : null;
-    const loadAfter = cpuMs(process.pid);
     const serverFanout = timing ? await timing.read() : null;
     const seconds = (Math.max(lastAt, publishedAt) - started) / 1000;
     const result = {
