@@ -25,9 +25,12 @@ describe('Liveness: expiry and forgetting', () => {
     const idle = await connect(t, uniq('user'), [chan]);
     await watcher.nextEvents(1);
     expect(await liveness.expireIdleConnections(Date.now() + 29_000)).toBe(0);
-    // an attached, heartbeating socket stays alive; the idle one (no transport) expires
-    t.app.get(HeartbeatService).beat(Date.now());
-    await liveness.expireIdleConnections(Date.now() + 31_000 - 1000);
+    // an attached, heartbeating socket stays alive; the idle one (no transport) expires. The sweep's time is
+    // read before the beat: the beat marks the watcher active at that time or later, so it is not idle (a time
+    // read after the beat was a millisecond later now and then, and the watcher expired with the idle one)
+    const beatAt = Date.now();
+    t.app.get(HeartbeatService).beat(beatAt);
+    await liveness.expireIdleConnections(beatAt + 30_000);
     expect(await known(idle.conn_id)).toBe(false);
     const events = await watcher.nextEvents(1);
     expect(events.find((e) => e.type === 'presence')).toMatchObject({ user: idle.username, message: { action: 'parted' } });
