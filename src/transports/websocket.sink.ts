@@ -92,17 +92,10 @@ export class WebSocketSink implements Sink {
     // the protocol's `[]` at every beat, a ping only once the peer has been silent a while (a live one has a
     // third of its time at least to answer): each ping costs both ends a wake-up and a pong, and sent at every
     // beat they raised the subscribers' p99 at 5000 of them (README, Performance)
-    const beat = silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME;
-    if (this.firstQueued !== null) {
-      // frames are waiting for this turn's batch: the beat goes after them, now
-      this.heldBeat = null;
-      this.enqueue(beat);
-      this.flush();
-    } else {
-      // written alone, a beat wakes the client once more than the events do (thousands of wake-ups every
-      // 5 s on a busy node); held, it rides with the next event, or goes alone at releaseHeldBeat
-      this.heldBeat = beat;
-    }
+    // written alone, a beat wakes the client once more than the events do (thousands of wake-ups every 5 s on
+    // a busy node); held, it rides with the next event, or goes alone at releaseHeldBeat
+    this.heldBeat = silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME;
+    if (this.firstQueued !== null) this.releaseHeldBeat(); // frames wait for this turn's batch: the beat goes after them, now
     if (raw) this.noteBacklog(raw);
     return true;
   }
