@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { LivenessService } from '../src/connections/liveness.service';
 import { HeartbeatService } from '../src/transports/heartbeat.service';
+import { WebSocketSink } from '../src/transports/websocket.sink';
 import { api, attached, connect, detached, itOn, ok, startApp, uniq, WsClient, type TestApp } from './helpers';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -52,27 +53,58 @@ describe('Liveness: expiry and forgetting', () => {
     expect((await api(t, 'POST', '/user_state', { user, user_state: {} })).body).toEqual({ user: ['Unknown user'] });
   });
 
-  it('pings with the heartbeat only a peer silent for a third to two thirds of gc_conns_after', async () => {
+  it('pings a peer silent for gc_conns_after with its heartbeat, in the same write', async () => {
+    const conn = await connect(t, uniq('user'), [uniq('chan')]);
+    const ws = await WsClient.connectTo(t, conn.conn_id);
+    let pings = 0;
+    let heartbeatsAtPing = -1;
+    ws.socket.on('ping', () => {
+      pings++;
+      heartbeatsAtPing = ws.heartbeats;
+    });
+    await attached(t, conn.conn_id);
+    t.app.get(HeartbeatService).beat(Date.now() + 30_000); // every ping delay is shorter (unit spec: websocket.sink)
+    await ws.until(() => ws.heartbeats === 1 && pings === 1, 5000, 'a heartbeat with a ping');
+    expect(heartbeatsAtPing).toBe(1); // the `[]` came first
+    ws.close();
+  });
+
+  it('keeps a socket whose peer answered its ping', async () => {
     const conn = await connect(t, uniq('user'), [uniq('chan')]);
     const ws = await WsClient.connectTo(t, conn.conn_id);
     let pings = 0;
     ws.socket.on('ping', () => pings++);
     await attached(t, conn.conn_id);
     const heartbeat = t.app.get(HeartbeatService);
-    heartbeat.beat(Date.now() + 9_000);
-    await ws.until(() => ws.heartbeats === 1, 5000, 'the first heartbeat');
-    expect(pings).toBe(0); // a ping goes in the same write as its `[]`
-    heartbeat.beat(Date.now() + 20_000);
-    await ws.until(() => ws.heartbeats === 2 && pings === 1, 5000, 'a heartbeat with a ping');
+    const seen = jest.spyOn(WebSocketSink.prototype, 'markSeen');
+    try {
+      const at = Date.now() + 30_000;
+      heartbeat.beat(at);
+      await ws.until(() => pings === 1 && seen.mock.calls.length > 0, 5000, 'the ping answered');
+      heartbeat.beat(at + 11_000); // past the answer's deadline
+      await ws.until(() => ws.heartbeats === 2, 5000, 'a heartbeat after the answer');
+      expect(ws.socket.readyState).toBe(ws.socket.OPEN);
+      await ws.until(() => pings === 2, 5000, 'a second ping'); // that beat's time is gc_conns_after past the pong: asked again, not dropped
+    } finally {
+      seen.mockRestore();
+    }
     ws.close();
   });
 
-  it('terminates a socket whose peer stopped answering pings', async () => {
+  it('terminates a socket whose peer does not answer its ping', async () => {
     const conn = await connect(t, uniq('user'), [uniq('chan')]);
     const ws = await WsClient.connectTo(t, conn.conn_id);
     ws.socket.pong = () => undefined; // a peer that is gone does not answer
+    let pinged = false;
+    ws.socket.on('ping', () => (pinged = true));
     await attached(t, conn.conn_id);
-    t.app.get(HeartbeatService).beat(Date.now() + 31_000);
+    const heartbeat = t.app.get(HeartbeatService);
+    const at = Date.now() + 30_000;
+    heartbeat.beat(at);
+    await ws.until(() => pinged, 5000, 'the ping');
+    heartbeat.beat(at + 10_000);
+    expect(ws.socket.readyState).toBe(ws.socket.OPEN); // a third of gc_conns_after to answer
+    heartbeat.beat(at + 10_001);
     expect(await ws.closed).toBe(1006);
     await detached(t, conn.conn_id);
     await liveness.expireIdleConnections(Date.now() + t.settings.resume_grace * 1000 + 1);

@@ -19,16 +19,18 @@ export const PAYLOAD_PAD = 'x'.repeat(120);
 
 /**
  * When our fixed-rate span starts, after the subscribers opened: a socket is pinged once its peer has been silent
- * for a third to two thirds of gc_conns_after (30 s by default; drawn per socket), at its next heartbeat (every
- * 5 s), so first pings fall 10-25 s after a socket opened, and later ones every 10-20 s. A socket's first ping is a
- * one-off of its connection (it switches the client's TCP to delayed ACKs, costlier on loopback at 1000
- * subscribers: README); a span starting 27 s after the sockets opened is past them (the subscribers report how many
- * pings they got).
+ * for its ping delay, two thirds to all of gc_conns_after (30 s by default; drawn per socket), at its next
+ * heartbeat (every 5 s), where the ping may wait up to a second for an event to ride with; its first ping comes
+ * after a fraction of that delay, drawn per socket too, so sockets opened together ping at spread times from the
+ * start: first pings fall 0-36 s after a socket opened, later ones every 20-36 s, and from the end of the first
+ * period on the pings per second are those of steady state. A socket's first ping is a one-off of its connection
+ * (it switches the client's TCP to delayed ACKs, costlier on loopback at 1000 subscribers: README); a span starting
+ * 37 s after the sockets opened is past them. The subscribers report how many pings they got.
  */
-export const PING_STEADY_MS = 27000;
+export const PING_STEADY_MS = 37000;
 
-/** The mean of that ping delay at the default gc_conns_after (halfway between 10 and 20 s): a silent socket's steady ping period. */
-export const MEAN_PING_DELAY_S = 15;
+/** The mean of that ping delay at the default gc_conns_after (halfway between 20 and 30 s): a silent socket's steady ping period. */
+export const MEAN_PING_DELAY_S = 25;
 
 /** A fresh channel; every name is as long as the others, so every run's events have the same size. */
 export const benchChannel = () => `bench-${randomUUID().slice(0, 6)}`;

@@ -9,6 +9,12 @@ import { HEARTBEAT_AND_PING, HEARTBEAT_FRAME, textFrame } from './ws-frames';
 
 const MAX = 1000;
 const DEAD_AFTER_MS = 60_000;
+/** The ping delay that `random` 0.5 draws: halfway between two thirds and all of DEAD_AFTER_MS. */
+const PING_AFTER_MS = (DEAD_AFTER_MS * 5) / 6;
+/** The first ping's delay that `random` 0.5 draws: half of the socket's ping delay. */
+const FIRST_PING_AFTER_MS = PING_AFTER_MS / 2;
+/** How long a pinged peer has to answer. */
+const ANSWER_WITHIN_MS = DEAD_AFTER_MS / 3;
 
 /** A stand-in for a ws WebSocket over a TCP socket whose unsent bytes the test sets (bytesWritten counts them too, as net.Socket's does). */
 function fakeSocket() {
@@ -52,7 +58,7 @@ describe(WebSocketSink.name, () => {
     jest.useRealTimers();
   });
 
-  /** `random` draws the ping delay: 0.5 gives half of DEAD_AFTER_MS. */
+  /** `random` draws the ping delays: 0.5 gives PING_AFTER_MS, and FIRST_PING_AFTER_MS for the first. */
   function sink(random = () => 0.5) {
     const { socket, raw } = fakeSocket();
     const s = new WebSocketSink('conn', socket as unknown as WebSocket, batcher, { maxBufferedBytes: MAX, deadAfterMs: DEAD_AFTER_MS, positions: false, onSlowConsumer, random });
@@ -111,7 +117,7 @@ describe(WebSocketSink.name, () => {
 
   it('holds a ping with its beat: it rides with the next event too', () => {
     const { s, raw } = sink();
-    s.heartbeat(Date.now() + DEAD_AFTER_MS / 2);
+    s.heartbeat(Date.now() + PING_AFTER_MS);
     s.deliver(event('a'));
     jest.runOnlyPendingTimers();
     expect(raw.write.mock.calls).toEqual([[Buffer.concat([frameOf(event('a')), HEARTBEAT_AND_PING])]]);
@@ -120,7 +126,7 @@ describe(WebSocketSink.name, () => {
   it('holds one beat at most: a later beat replaces one still held', () => {
     const { s, raw } = sink();
     s.heartbeat(Date.now());
-    s.heartbeat(Date.now() + DEAD_AFTER_MS / 2);
+    s.heartbeat(Date.now() + PING_AFTER_MS);
     s.releaseHeldBeat();
     expect(raw.write.mock.calls).toEqual([[HEARTBEAT_AND_PING]]);
   });
@@ -133,7 +139,7 @@ describe(WebSocketSink.name, () => {
     expect(raw.write).not.toHaveBeenCalled();
   });
 
-  it('pings with the heartbeat only a peer silent for its ping delay, and not again once it answered', () => {
+  it('pings with the heartbeat only a peer silent for its first ping delay, one ping at a time, and again once silent for its ping delay after answering', () => {
     const { s, raw } = sink();
     const opened = Date.now();
     const beat = (at: number) => {
@@ -142,40 +148,58 @@ describe(WebSocketSink.name, () => {
       return raw.write.mock.calls.at(-1)![0];
     };
     expect(beat(opened + 5_000)).toEqual(HEARTBEAT_FRAME);
-    expect(beat(opened + DEAD_AFTER_MS / 2 - 1)).toEqual(HEARTBEAT_FRAME);
-    expect(beat(opened + DEAD_AFTER_MS / 2)).toEqual(HEARTBEAT_AND_PING);
-    expect(beat(opened + DEAD_AFTER_MS / 2 + 5_000)).toEqual(HEARTBEAT_AND_PING); // no answer yet: asked again
-    jest.setSystemTime(opened + DEAD_AFTER_MS / 2 + 5_001);
+    expect(beat(opened + FIRST_PING_AFTER_MS - 1)).toEqual(HEARTBEAT_FRAME);
+    expect(beat(opened + FIRST_PING_AFTER_MS)).toEqual(HEARTBEAT_AND_PING);
+    expect(beat(opened + FIRST_PING_AFTER_MS + 5_000)).toEqual(HEARTBEAT_FRAME); // the ping waits for its answer: not asked again
+    const answered = opened + FIRST_PING_AFTER_MS + 5_001;
+    jest.setSystemTime(answered);
     s.markSeen(); // the pong
-    expect(beat(opened + DEAD_AFTER_MS / 2 + 10_000)).toEqual(HEARTBEAT_FRAME);
+    expect(beat(answered + ANSWER_WITHIN_MS + 1)).toEqual(HEARTBEAT_FRAME); // answered: kept, and silent too briefly for a ping
+    expect(beat(answered + PING_AFTER_MS - 1)).toEqual(HEARTBEAT_FRAME);
+    expect(beat(answered + PING_AFTER_MS)).toEqual(HEARTBEAT_AND_PING);
   });
 
-  it('draws each socket’s ping delay between a third and two thirds of gc_conns_after', () => {
-    /** When, beating every second, the first ping went out; null when none did before the peer counted as dead. */
-    const firstPingAt = (random: () => number) => {
+  it('draws each socket’s ping delay between two thirds and all of gc_conns_after, and its first below it', () => {
+    /** When, beating every second and answering each ping at once, the pings went out (ms after opening). */
+    const pingsAt = (random: () => number) => {
       const { s, raw } = sink(random);
       const opened = Date.now();
-      for (let at = opened + 1000; at <= opened + DEAD_AFTER_MS; at += 1000) {
+      const pings: number[] = [];
+      for (let at = opened + 1000; at <= opened + 3 * DEAD_AFTER_MS; at += 1000) {
         s.heartbeat(at);
         s.releaseHeldBeat();
-        if (raw.write.mock.calls.at(-1)![0].equals(HEARTBEAT_AND_PING)) return at - opened;
+        if (!raw.write.mock.calls.at(-1)![0].equals(HEARTBEAT_AND_PING)) continue;
+        pings.push(at - opened);
+        jest.setSystemTime(at);
+        s.markSeen(); // the pong
       }
-      return null;
+      return pings;
     };
-    expect(firstPingAt(() => 0)).toBe(DEAD_AFTER_MS / 3);
-    expect(firstPingAt(() => 0.999)).toBe(Math.ceil((DEAD_AFTER_MS * 1.999) / 3 / 1000) * 1000);
-    expect(firstPingAt(() => 0.5)).toBe(DEAD_AFTER_MS / 2);
+    expect(pingsAt(() => 0)).toEqual([1000, 41_000, 81_000, 121_000, 161_000]); // the first at the first beat, then every 2/3
+    const longest = Math.ceil((DEAD_AFTER_MS * 2.999) / 3 / 1000) * 1000;
+    expect(pingsAt(() => 0.999)).toEqual([longest, 2 * longest, 3 * longest]);
+    expect(pingsAt(() => 0.5)).toEqual([0, 1, 2, 3].map((n) => FIRST_PING_AFTER_MS + n * PING_AFTER_MS));
   });
 
-  it('terminates a peer silent for longer than gc_conns_after, pinged or not', () => {
+  it('terminates a peer that has not answered its ping a third of gc_conns_after after it', () => {
     const { s, socket, raw } = sink();
-    const opened = Date.now();
-    expect(s.heartbeat(opened + DEAD_AFTER_MS)).toBe(true);
+    const pinged = Date.now() + PING_AFTER_MS;
+    expect(s.heartbeat(pinged)).toBe(true);
+    s.releaseHeldBeat();
+    expect(s.heartbeat(pinged + ANSWER_WITHIN_MS)).toBe(true);
     s.releaseHeldBeat();
     expect(socket.terminate).not.toHaveBeenCalled();
-    expect(s.heartbeat(opened + DEAD_AFTER_MS + 1)).toBe(false);
+    expect(s.heartbeat(pinged + ANSWER_WITHIN_MS + 1)).toBe(false);
     expect(socket.terminate).toHaveBeenCalledTimes(1);
-    expect(raw.write).toHaveBeenCalledTimes(1); // the last beat wrote nothing
+    expect(raw.write.mock.calls).toEqual([[HEARTBEAT_AND_PING], [HEARTBEAT_FRAME]]); // the last beat wrote nothing
+  });
+
+  it('asks a peer before dropping it, however long it was silent (heartbeats late after a stall)', () => {
+    const { s, socket, raw } = sink();
+    expect(s.heartbeat(Date.now() + 10 * DEAD_AFTER_MS)).toBe(true);
+    s.releaseHeldBeat();
+    expect(socket.terminate).not.toHaveBeenCalled();
+    expect(raw.write.mock.calls).toEqual([[HEARTBEAT_AND_PING]]);
   });
 
   describe('a reader behind on its frames', () => {
@@ -205,16 +229,17 @@ describe(WebSocketSink.name, () => {
       expect(raw.write.mock.calls.filter(([chunk]) => chunk.equals(HEARTBEAT_AND_PING))).toEqual([]);
     });
 
-    it('is terminated gc_conns_after after its backlog stopped draining', () => {
+    it('is pinged once its backlog stopped draining, and terminated when that ping goes unanswered', () => {
       const { s, socket, raw } = behind(MAX - 100);
-      // the last bytes taken were seen at the beat of DEAD_AFTER_MS; the first beat more than DEAD_AFTER_MS later drops it
-      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, (since) => (since <= DEAD_AFTER_MS ? 10 : 0))).toBe(2 * DEAD_AFTER_MS + 5000);
+      // the last bytes taken were seen at the beat of DEAD_AFTER_MS; the (first) ping goes FIRST_PING_AFTER_MS
+      // later, and the first beat more than ANSWER_WITHIN_MS after that drops it
+      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, (since) => (since <= DEAD_AFTER_MS ? 10 : 0))).toBe(DEAD_AFTER_MS + FIRST_PING_AFTER_MS + ANSWER_WITHIN_MS + 5000);
       expect(socket.terminate).toHaveBeenCalledTimes(1);
     });
 
     it('gets no credit for bytes the kernel took while nothing waited (it buffers for a dead peer too)', () => {
       const { s, socket, raw } = sink();
-      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, () => 0)).toBe(DEAD_AFTER_MS + 5000);
+      expect(droppedAfter(s, raw, 3 * DEAD_AFTER_MS, () => 0)).toBe(FIRST_PING_AFTER_MS + ANSWER_WITHIN_MS + 5000);
       expect(socket.terminate).toHaveBeenCalledTimes(1);
       expect(raw.bytesWritten).toBeGreaterThan(0);
     });

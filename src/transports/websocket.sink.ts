@@ -8,9 +8,13 @@ import { eventFrame, HEARTBEAT_AND_PING, HEARTBEAT_FRAME } from './ws-frames';
 
 export interface WebSocketSinkOptions {
   maxBufferedBytes: number;
-  /** A peer silent this long (no frame, no pong) is terminated at its next heartbeat; one silent a third to two thirds as long is pinged. */
+  /**
+   * gc_conns_after: a peer silent (no frame, no pong) for two thirds to all of it is pinged at its next heartbeat
+   * (the first time, sooner: see WebSocketSink.pingDueAfterMs), and terminated at the first heartbeat more than
+   * a third of it after that ping if it has not answered.
+   */
   deadAfterMs: number;
-  /** Draws each socket's ping delay in that range (Math.random; tests fix it). */
+  /** Draws each socket's ping delays (Math.random; tests fix it). */
   random?: () => number;
   /** The client asked for stream positions (offset, epoch) on every event. */
   positions: boolean;
@@ -44,6 +48,13 @@ export class WebSocketSink implements Sink {
    * opened together (a reconnecting crowd, a bench) do not all ping on the same beat ever after.
    */
   private readonly pingAfterMs: number;
+  /**
+   * The silence that brings the next ping: pingAfterMs, but for the first ping a fraction of it drawn per socket,
+   * so that sockets opened together ping at spread times from their first period on, not in waves a period apart.
+   */
+  private pingDueAfterMs: number;
+  /** When the ping still waiting for its answer went out (null: none waits); any sign of life answers it. */
+  private pingedAt: number | null = null;
   /** The last beat's frames (`[]`, maybe with a ping), waiting to go out with the next event; null once sent. */
   private heldBeat: Buffer | null = null;
 
@@ -53,12 +64,19 @@ export class WebSocketSink implements Sink {
     private readonly batcher: WriteBatcher,
     private readonly options: WebSocketSinkOptions,
   ) {
-    this.pingAfterMs = (options.deadAfterMs * (1 + (options.random ?? Math.random)())) / 3;
+    const random = options.random ?? Math.random;
+    this.pingAfterMs = (options.deadAfterMs * (2 + random())) / 3;
+    this.pingDueAfterMs = random() * this.pingAfterMs;
   }
 
   /** A frame or a pong from the peer (the gateway's socket listeners call this). */
   markSeen(): void {
-    this.lastSeen = Date.now();
+    this.seen(Date.now());
+  }
+
+  private seen(at: number): void {
+    this.lastSeen = at;
+    this.pingedAt = null;
   }
 
   get open(): boolean {
@@ -83,18 +101,22 @@ export class WebSocketSink implements Sink {
     if (!this.open) return false;
     const raw = this.rawSocket();
     if (raw) this.creditDraining(raw, now);
-    const silentFor = now - this.lastSeen;
-    if (silentFor > this.options.deadAfterMs) {
-      // no frame and no pong for gc_conns_after: the peer is gone without closing
+    if (this.pingedAt !== null && now - this.pingedAt > this.options.deadAfterMs / 3) {
+      // asked, and silent for a third of gc_conns_after since: the peer is gone without closing
       this.socket.terminate();
       return false;
     }
-    // the protocol's `[]` at every beat, a ping only once the peer has been silent a while (a live one has a
-    // third of its time at least to answer): each ping costs both ends a wake-up and a pong, and sent at every
-    // beat they raised the subscribers' p99 at 5000 of them (README, Performance)
+    // the protocol's `[]` at every beat, a ping only once the peer has been silent for its ping delay,
+    // and one at a time: each costs both ends a wake-up and a pong, which at 5000 subscribers raised their p99
+    // (README, Performance)
+    const ping = this.pingedAt === null && now - this.lastSeen >= this.pingDueAfterMs;
+    if (ping) {
+      this.pingedAt = now;
+      this.pingDueAfterMs = this.pingAfterMs;
+    }
     // written alone, a beat wakes the client once more than the events do (thousands of wake-ups every 5 s on
     // a busy node); held, it rides with the next event, or goes alone at releaseHeldBeat
-    this.heldBeat = silentFor >= this.pingAfterMs ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME;
+    this.heldBeat = ping ? HEARTBEAT_AND_PING : HEARTBEAT_FRAME;
     if (this.firstQueued !== null) this.releaseHeldBeat(); // frames wait for this turn's batch: the beat goes after them, now
     if (raw) this.noteBacklog(raw);
     return true;
@@ -112,14 +134,14 @@ export class WebSocketSink implements Sink {
 
   /**
    * A reader that is behind gets our ping only after the frames queued before it, so its pong can come
-   * later than gc_conns_after although it reads all the while (at 5000 subscribers on a slow machine they
+   * too late although it reads all the while (at 5000 subscribers on a slow machine they
    * were terminated by the thousand). Bytes waiting since the last beat that the kernel has taken since
    * prove the peer alive: a full send buffer frees only as the peer acknowledges what it received, and a
    * peer that stops reading closes its window. Bytes taken while nothing waited prove nothing (the kernel
    * buffers for a dead peer too), so only a backlog that drains counts.
    */
   private creditDraining(raw: Socket, now: number): void {
-    if (this.unsentAtBeat > 0 && takenByKernel(raw) > this.takenAtBeat) this.lastSeen = now;
+    if (this.unsentAtBeat > 0 && takenByKernel(raw) > this.takenAtBeat) this.seen(now);
   }
 
   private noteBacklog(raw: Socket): void {
