@@ -53,7 +53,7 @@ describe('Liveness: expiry and forgetting', () => {
     expect((await api(t, 'POST', '/user_state', { user, user_state: {} })).body).toEqual({ user: ['Unknown user'] });
   });
 
-  it('pings a peer silent for gc_conns_after with its heartbeat, in the same write', async () => {
+  it('pings a peer silent for gc_conns_after with its heartbeat, after the `[]`', async () => {
     const conn = await connect(t, uniq('user'), [uniq('chan')]);
     const ws = await WsClient.connectTo(t, conn.conn_id);
     let pings = 0;
