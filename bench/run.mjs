@@ -21,6 +21,14 @@ const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fan
 // --subscribers 1000,5000 picks the fan-out sizes
 const subscribersArg = process.argv.indexOf('--subscribers');
 const SUBSCRIBERS = subscribersArg >= 0 ? process.argv[subscribersArg + 1].split(',').map(Number) : quick ? [100, 1000] : [100, 1000, 5000];
+// --ours-env NAME=value,NAME=value: settings for our nodes in every part (e.g. CHANNELSTREAM_GC_CONNS_AFTER=100000
+// puts the liveness pings past the measured spans, to see what they cost against the bare server)
+const oursEnvArg = process.argv.indexOf('--ours-env');
+const OURS_ENV = Object.fromEntries(oursEnvArg >= 0 ? process.argv[oursEnvArg + 1].split(',').map((pair) => pair.split(/=(.*)/s, 2)) : []);
+// --client lean|ws: what the subscribers read with (lean by default: bench/lib/lean-ws-reader.mjs)
+const clientArg = process.argv.indexOf('--client');
+const CLIENT = clientArg >= 0 ? process.argv[clientArg + 1] : 'lean';
+if (!['lean', 'ws'].includes(CLIENT)) throw new Error(`--client: lean or ws, not ${CLIENT}`);
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
@@ -78,12 +86,12 @@ const spanAfterOpen = (rate) => (rate > 0 ? PING_STEADY_MS : 0);
 
 /** `timed`: the server's own fan-out times too (at a fixed rate, where a batch of ours carries one publish, rarely two: 4% at 400/s). */
 async function fanoutOurs(subscribers, rate, messages = MESSAGES, timed = false) {
-  const node = await startNode();
+  const node = await startNode(OURS_ENV);
   try {
     const channel = benchChannel();
     const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
     const timing = timed ? ourFanoutProbe(node.url, SECRET) : undefined;
-    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid, timing, spanAfterOpenMs: spanAfterOpen(rate) });
+    return await runFanout({ targets, publish: channelstreamPublisher(node.url, SECRET, channel), messages, rate, pid: node.pid, timing, client: CLIENT, spanAfterOpenMs: spanAfterOpen(rate) });
   } finally {
     await node.stop();
   }
@@ -94,14 +102,14 @@ async function fanoutBare(subscribers, rate, messages = MESSAGES, timed = false)
   try {
     const targets = Array.from({ length: subscribers }, () => ({ wsUrl: `${server.url.replace('http', 'ws')}/ws` }));
     const timing = timed ? bareFanoutProbe(server.url, FANOUT_BOUNDS) : undefined;
-    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate, pid: server.pid, timing, spanAfterOpenMs: spanAfterOpen(rate) });
+    return await runFanout({ targets, publish: barePublisher(server.url), messages, rate, pid: server.pid, timing, client: CLIENT, spanAfterOpenMs: spanAfterOpen(rate) });
   } finally {
     await server.stop();
   }
 }
 
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
-const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, pinning, fanout: [], latency: [], publish: [], idle: [] };
+const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, ours_env: OURS_ENV, client: CLIENT, pinning, fanout: [], latency: [], publish: [], idle: [] };
 
 pinFor('fanout');
 for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
@@ -175,13 +183,13 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
 
 // publish: bare Fastify, ours with 0 and with 100 subscribers, interleaved; the median round is reported
 async function publishOurs(subscribers) {
-  const node = await startNode();
+  const node = await startNode(OURS_ENV);
   let pool;
   try {
     const channel = `pub-${randomUUID().slice(0, 6)}`;
     if (subscribers) {
       const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-      pool = subscriberPool(targets, 1);
+      pool = subscriberPool(targets, 1, CLIENT);
       await pool.open();
     } else {
       await createChannel(node.url, SECRET, channel);
@@ -229,7 +237,7 @@ if (only.has('publish')) {
 
 pinFor('idle');
 for (const count of only.has('idle') ? IDLE : []) {
-  const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600' });
+  const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600', ...OURS_ENV });
   try {
     results.idle.push(await idleConnections({ node, secret: SECRET, count }));
     console.error(`idle ${count}: ${results.idle.at(-1).kib_per_connection} KiB each`);
@@ -246,9 +254,11 @@ const cpuCell = (run, field = 'server_cpu_us_per_delivery') => {
 /** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
 const serverCell = (s) => `${s.pooled.ours.p99} / ${s.pooled.bare.p99} (${s.pooled.p99_ratio}; ${s.p99_ratio}, rounds: ${s.p99_ratios.join(', ')})`;
 const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
+const clientNote = ` The subscribers read with ${CLIENT === 'lean' ? 'the lean reader (bench/lib/lean-ws-reader.mjs)' : "the ws library's client"}.`;
+const envNote = Object.keys(OURS_ENV).length > 0 ? ` Our nodes ran with ${Object.entries(OURS_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : '';
 const frameNote = OUR_FRAME_BYTES ? ` Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).` : '';
 const lines = [
-  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds.${frameNote}${pinNote}`,
+  `Machine: ${results.machine}; ${MESSAGES} messages of ~200 bytes per fan-out run, published unthrottled; best of ${ROUNDS} interleaved rounds.${frameNote}${clientNote}${pinNote}${envNote}`,
 ];
 /** Adds a part's table when the part ran (a part run alone prints its own table only). */
 const table = (rows, header) => {
