@@ -104,8 +104,9 @@ export async function receivedEventBytes(node, secret) {
  * only what was sent after is counted (a start from idle stalls both servers
  * and the load generator alike: up to ~100 ms in the first 100 ms here).
  * With a `timing` probe (server-fanout.mjs), the server's own fan-out times
- * over the measured span are reported too. `client`: what the subscribers read with (see subscriberPool). `spanAfterOpenMs` holds the span
+ * over the measured span are reported too. `spanAfterOpenMs` holds the span
  * back until that long after the subscribers opened (see PING_STEADY_MS).
+ * `client`: what the subscribers read with (see subscriberPool).
  */
 export async function runFanout({ targets, publish, messages, rate, pid, timing, client, inFlight = 32, workers = 2, settleMs = 3000, maxSettleMs = 120000, warmupMs = 1000, spanAfterOpenMs = 0 }) {
   const pool = subscriberPool(targets, workers, client);

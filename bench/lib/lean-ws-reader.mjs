@@ -2,7 +2,7 @@
 // the TCP socket (unmasked, unfragmented: what both servers under test send), pings answered with pongs.
 // Reading 5000 subscribers on one core is slower than either server writes them, so at 5000 the tail is the
 // time the reader takes to get through a message's deliveries: with the `ws` client (a stream, an event and
-// buffers per frame) it took 10.6-11.3 µs of CPU per delivery from the bare server, this reader 7.4-7.5
+// buffers per frame) it took 10.6-11.2 µs of CPU per delivery from the bare server, this reader 7.4-7.5
 // (2026-12-03, Intel VM), so the latencies measure more of the servers. `--client ws` still uses `ws`.
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';

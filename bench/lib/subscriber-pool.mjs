@@ -12,7 +12,7 @@ export function subscriberPool(targets, workers = 2, client = 'lean') {
   // sockets in the order it has them (ours in /connect order, the bare server in open order), so both write one
   // thread's sockets, then the next's. Dealt round-robin, ours wrote to the threads in strict alternation and the
   // bare server in runs: two readers sharing a core then switch between them more often under ours (perf:
-  // finish_task_switch 2.8% of the load generator's core against 0.9%), and its reading took 8.1-8.8 µs of CPU
+  // finish_task_switch 2.8% of the load generator's core against 0.9%), and the lean reader took 8.1-8.8 µs of CPU
   // per delivery from ours against 7.4-7.5 from the bare server, pings off (2026-12-03)
   const share = Math.ceil(targets.length / workers);
   const threads = Array.from({ length: workers }, (_, w) => new Worker(WORKER, { workerData: { client, targets: targets.slice(w * share, (w + 1) * share) } }));
