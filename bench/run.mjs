@@ -15,19 +15,20 @@ import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs'
 import { median, medianRound, round, summarize } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
+/** The value after `name` on the command line (undefined when the flag is not given). */
+const flag = (name) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
 // --only fanout,latency,publish,idle runs a part (all by default)
-const onlyArg = process.argv.indexOf('--only');
-const only = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['fanout', 'latency', 'publish', 'idle']);
+const only = new Set(flag('--only')?.split(',') ?? ['fanout', 'latency', 'publish', 'idle']);
 // --subscribers 1000,5000 picks the fan-out sizes
-const subscribersArg = process.argv.indexOf('--subscribers');
-const SUBSCRIBERS = subscribersArg >= 0 ? process.argv[subscribersArg + 1].split(',').map(Number) : quick ? [100, 1000] : [100, 1000, 5000];
+const SUBSCRIBERS = flag('--subscribers')?.split(',').map(Number) ?? (quick ? [100, 1000] : [100, 1000, 5000]);
 // --ours-env NAME=value,NAME=value: settings for our nodes in every part (e.g. CHANNELSTREAM_GC_CONNS_AFTER=100000
 // puts the liveness pings past the measured spans, to see what they cost against the bare server)
-const oursEnvArg = process.argv.indexOf('--ours-env');
-const OURS_ENV = Object.fromEntries(oursEnvArg >= 0 ? process.argv[oursEnvArg + 1].split(',').map((pair) => pair.split(/=(.*)/s, 2)) : []);
+const OURS_ENV = Object.fromEntries(flag('--ours-env')?.split(',').map((pair) => pair.split(/=(.*)/s, 2)) ?? []);
 // --client lean|ws: what the subscribers read with (lean by default: bench/lib/lean-ws-reader.mjs)
-const clientArg = process.argv.indexOf('--client');
-const CLIENT = clientArg >= 0 ? process.argv[clientArg + 1] : 'lean';
+const CLIENT = flag('--client') ?? 'lean';
 if (!['lean', 'ws'].includes(CLIENT)) throw new Error(`--client: lean or ws, not ${CLIENT}`);
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
@@ -128,8 +129,7 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
 // latency at a fixed rate both servers sustain (~DELIVERIES_PER_S deliveries per second, --deliveries to change;
 // 8 s after 1 s at the same rate): tails on a shared 2-core machine vary by 2x from one run to the next, so rounds
 // are interleaved (who goes first alternates) and the median round by p99 ratio is reported
-const deliveriesArg = process.argv.indexOf('--deliveries');
-const DELIVERIES_PER_S = deliveriesArg >= 0 ? Number(process.argv[deliveriesArg + 1]) : 40000;
+const DELIVERIES_PER_S = Number(flag('--deliveries') ?? 40000);
 const LATENCY_ROUNDS = quick ? 1 : 5;
 pinFor('latency');
 for (const n of only.has('latency') ? SUBSCRIBERS : []) {
@@ -239,7 +239,7 @@ pinFor('idle');
 for (const count of only.has('idle') ? IDLE : []) {
   const node = await startNode({ CHANNELSTREAM_GC_CONNS_AFTER: '600', ...OURS_ENV });
   try {
-    results.idle.push(await idleConnections({ node, secret: SECRET, count }));
+    results.idle.push(await idleConnections({ node, secret: SECRET, count, client: CLIENT }));
     console.error(`idle ${count}: ${results.idle.at(-1).kib_per_connection} KiB each`);
   } finally {
     await node.stop();

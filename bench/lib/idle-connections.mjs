@@ -11,12 +11,13 @@ export function rssBytes(pid) {
 
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function idleConnections({ node, secret, count, workers = 2 }) {
+/** `client`: what the subscribers read with (see subscriberPool). */
+export async function idleConnections({ node, secret, count, client, workers = 2 }) {
   await settle(1000);
   const before = rssBytes(node.pid);
   const started = performance.now();
   const targets = await channelstreamSubscribers([node], secret, `idle-${count}`, count, LEAN_INFO);
-  const pool = subscriberPool(targets, workers);
+  const pool = subscriberPool(targets, workers, client);
   try {
     await pool.open();
     const seconds = (performance.now() - started) / 1000;
