@@ -1,14 +1,15 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { AnswerTally } from './answer-tally';
+import { RouteLatencies } from './route-latencies';
 
 describe(AnswerTally.name, () => {
   function setUp() {
     const registry = new Registry();
     const registers = [registry];
-    const duration = new Histogram({ name: 'duration', help: 'h', labelNames: ['method', 'route'], buckets: [0.001, 0.01], registers });
+    const duration = new RouteLatencies('duration', 'h', [0.001, 0.01], registry);
     const refused = jest.fn();
-    const tally = new AnswerTally('POST', '/message', duration, refused);
+    const tally = new AnswerTally('POST', '/message', duration.tally('POST', '/message'), refused);
     const requests = new Counter({
       name: 'requests',
       help: 'h',
@@ -31,13 +32,13 @@ describe(AnswerTally.name, () => {
     expect(await counts()).toEqual({ '200': 4, '422': 1 });
   });
 
-  it('observes every latency as it comes, under the route labels', async () => {
+  it('observes every latency in its route\'s tally, under the route labels', async () => {
     const { tally, duration } = setUp();
     tally.count(200, 0.0005);
     tally.count(200, 0.005);
     tally.count(500, 0.5);
     const values = (await duration.get()).values;
-    const value = (name: string, le?: number) => values.find((v) => v.metricName === name && (v.labels as Record<string, unknown>).le === le)?.value;
+    const value = (name: string, le?: number) => values.find((v) => v.metricName === name && v.labels.le === le)?.value;
     expect(value('duration_count')).toBe(3);
     expect(value('duration_sum')).toBeCloseTo(0.5055);
     expect([value('duration_bucket', 0.001), value('duration_bucket', 0.01)]).toEqual([1, 2]);

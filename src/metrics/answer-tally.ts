@@ -1,4 +1,5 @@
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter } from 'prom-client';
+import type { LatencyTally } from './route-latencies';
 
 type RequestLabels = 'method' | 'route' | 'status';
 
@@ -6,8 +7,8 @@ type RequestLabels = 'method' | 'route' | 'status';
  * The answers of one hot route (the publish lane's POST /message), counted
  * by status in plain numbers and added to the requests counter when it is
  * scraped: prom-client builds and looks up a label key on every inc, ~4,500
- * instructions of a publish. The latency goes to the histogram as it comes
- * (a histogram cannot take counts after the fact), with labels built once.
+ * instructions of a publish. The latency goes to the route's own tally in
+ * the latency histogram (RouteLatencies), found once.
  */
 export class AnswerTally {
   private readonly statuses = new Map<number, number>();
@@ -16,7 +17,7 @@ export class AnswerTally {
   constructor(
     method: string,
     route: string,
-    private readonly duration: Histogram<'method' | 'route'>,
+    private readonly latencies: LatencyTally,
     private readonly onSignatureRefused: () => void,
   ) {
     this.routeLabels = { method, route };
@@ -24,7 +25,7 @@ export class AnswerTally {
 
   count(status: number, seconds: number): void {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
-    this.duration.observe(this.routeLabels, seconds);
+    this.latencies.observe(seconds);
     if (status === 401) this.onSignatureRefused();
   }
 

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { REJECTION, RejectionsService } from '../common/rejections.service';
 import { Engine } from '../engine/engine';
 import { AnswerTally } from './answer-tally';
+import { RouteLatencies } from './route-latencies';
 
 /**
  * Prometheus metrics: Node's defaults plus the server's own. Figures the
@@ -16,7 +17,7 @@ import { AnswerTally } from './answer-tally';
 export class MetricsService implements OnApplicationShutdown {
   readonly registry = new Registry();
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  private readonly httpDuration: Histogram<'method' | 'route'>;
+  private readonly httpDuration: RouteLatencies;
   private readonly signatureFailures: Counter;
   private readonly websocketBatches: Histogram;
   private readonly seen = new Map<string, number>();
@@ -38,13 +39,12 @@ export class MetricsService implements OnApplicationShutdown {
         for (const tally of self.tallies) tally.flushInto(this);
       },
     });
-    this.httpDuration = new Histogram({
-      name: 'channelstream_http_request_duration_seconds',
-      help: 'REST request latency by route.',
-      labelNames: ['method', 'route'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
-      registers,
-    });
+    this.httpDuration = new RouteLatencies(
+      'channelstream_http_request_duration_seconds',
+      'REST request latency by route.',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      this.registry,
+    );
     this.signatureFailures = new Counter({ name: 'channelstream_signature_failures_total', help: 'Backend calls refused for a bad or expired signature (401).', registers });
     this.websocketBatches = new Histogram({
       name: 'channelstream_websocket_batch_seconds',
@@ -94,13 +94,13 @@ export class MetricsService implements OnApplicationShutdown {
   /** One HTTP answer, by route template (bounded labels) and status, with its latency. */
   countHttpAnswer(method: string, route: string, status: number, seconds: number): void {
     this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ method, route }, seconds);
+    this.httpDuration.observe(method, route, seconds);
     if (status === 401 && answersForSignatures(route)) this.signatureFailures.inc();
   }
 
   /** Counts the answers of one hot route as countHttpAnswer does, for less per answer (see AnswerTally). */
   routeAnswers(method: string, route: string): AnswerTally {
-    const tally = new AnswerTally(method, route, this.httpDuration, answersForSignatures(route) ? () => this.signatureFailures.inc() : () => undefined);
+    const tally = new AnswerTally(method, route, this.httpDuration.tally(method, route), answersForSignatures(route) ? () => this.signatureFailures.inc() : () => undefined);
     this.tallies.push(tally);
     return tally;
   }
