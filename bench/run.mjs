@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { pinSelf, planPinning } from './lib/cpu-pinning.mjs';
 import { benchChannel, channelstreamPublisher, channelstreamSubscribers, LEAN_INFO, MEAN_PING_DELAY_S, PAYLOAD_PAD, PING_STEADY_MS, receivedEventBytes, runFanout } from './lib/fanout.mjs';
 import { idleConnections } from './lib/idle-connections.mjs';
-import { createChannel, publishLoad } from './lib/publish-load.mjs';
+import { createChannel, interleavedPublishLoad } from './lib/publish-load.mjs';
 import { addBuckets, bareFanoutProbe, ourFanoutBuckets, ourFanoutProbe, summarizeBuckets } from './lib/server-fanout.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
 import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
@@ -33,19 +33,21 @@ if (!['lean', 'ws'].includes(CLIENT)) throw new Error(`--client: lean or ws, not
 const MESSAGES = quick ? 500 : 2000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
-// Pinning (Linux, taskset): servers on the last CPU, the load generator on the others. By default only the
-// fixed-rate latency part is pinned: sharing the cores, a subscriber thread woken by the server's writes is
-// placed on the server's own CPU and preempts it once per write (seen in a sched_switch trace: ~1,600
-// preemptions a second at 1000 subscribers), so the tail measures the scheduler. Unthrottled fan-out is not
+// Pinning (Linux, taskset): servers on the last CPU, the load generator on the others. By default the
+// fixed-rate latency part and the publish part are pinned. Sharing the cores, a subscriber thread woken by the
+// server's writes is placed on the server's own CPU and preempts it once per write (seen in a sched_switch
+// trace: ~1,600 preemptions a second at 1000 subscribers), so the tail measures the scheduler; and autocannon
+// shares the server's cores, so each server's requests/s depends on how the scheduler places them (ratios of
+// 0.49-0.58 unpinned in one run, where the instructions per request gave 0.68). Unthrottled fan-out is not
 // pinned by default: on 2 cores the load generator would have one, and its latencies would measure how far
 // behind that core falls. --pin pins every part, --no-pin none.
 const cpuPlan = process.argv.includes('--no-pin') ? null : planPinning();
 const pinAll = process.argv.includes('--pin');
-const pinning = cpuPlan && { ...cpuPlan, parts: pinAll ? 'all' : 'latency' };
+const pinning = cpuPlan && { ...cpuPlan, parts: pinAll ? 'all' : 'latency,publish' };
 /** Pins (or unpins) this process, its future workers and the servers started from now on, for `part`. */
 function pinFor(part) {
   if (!cpuPlan) return;
-  const pinned = pinAll || part === 'latency';
+  const pinned = pinAll || part === 'latency' || part === 'publish';
   pinSelf(pinned ? cpuPlan.load : cpuPlan.all);
   pinServersTo(pinned ? cpuPlan.server : null);
 }
@@ -181,33 +183,27 @@ for (const n of only.has('latency') ? SUBSCRIBERS : []) {
   console.error(`  inside the servers: fan-out p99 ours / bare ${oursServer.p99} / ${bareServer.p99} ms (rounds ${rounds.map((r) => r.server_p99_ratio).join(', ')})`);
 }
 
-// publish: bare Fastify, ours with 0 and with 100 subscribers, interleaved; the median round is reported
-async function publishOurs(subscribers) {
+// publish: bare Fastify, ours with 0 and with 100 subscribers, all three running and measured in turn (slices);
+// fresh processes each round, the median round is reported
+/** Ours, ready to take publishes: with `subscribers` WebSocket subscribers on the channel, or the channel made. */
+async function publishingNode(subscribers) {
   const node = await startNode(OURS_ENV);
+  const channel = `pub-${randomUUID().slice(0, 6)}`;
   let pool;
-  try {
-    const channel = `pub-${randomUUID().slice(0, 6)}`;
-    if (subscribers) {
-      const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-      pool = subscriberPool(targets, 1, CLIENT);
-      await pool.open();
-    } else {
-      await createChannel(node.url, SECRET, channel);
-    }
-    return await publishLoad({ url: node.url, pid: node.pid, secret: SECRET, channel, seconds: quick ? 5 : 10 });
-  } finally {
-    await pool?.close();
-    await node.stop();
+  if (subscribers) {
+    const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
+    pool = subscriberPool(targets, 1, CLIENT);
+    await pool.open();
+  } else {
+    await createChannel(node.url, SECRET, channel);
   }
-}
-
-async function publishBare() {
-  const bare = await startScript('bench/baseline/bare-fastify.mjs');
-  try {
-    return await publishLoad({ url: bare.url, pid: bare.pid, seconds: quick ? 5 : 10 });
-  } finally {
-    await bare.stop();
-  }
+  return {
+    target: { url: node.url, pid: node.pid, secret: SECRET, channel },
+    async stop() {
+      await pool?.close();
+      await node.stop();
+    },
+  };
 }
 
 pinFor('publish');
@@ -215,11 +211,18 @@ if (only.has('publish')) {
   const rounds = quick ? 1 : 3;
   const runs = { 0: [], 100: [] };
   for (let r = 0; r < rounds; r++) {
-    const bare = await publishBare();
-    for (const subscribers of [0, 100]) {
-      const ours = await publishOurs(subscribers);
-      runs[subscribers].push({ ours, bare, ratio: round(ours.requests_per_s / bare.requests_per_s, 2) });
-      console.error(`publish with ${subscribers} subscribers: ${ours.requests_per_s} req/s (bare ${bare.requests_per_s})`);
+    const bare = await startScript('bench/baseline/bare-fastify.mjs');
+    const nodes = [await publishingNode(0), await publishingNode(100)];
+    try {
+      const [bareRun, ...ourRuns] = await interleavedPublishLoad([{ url: bare.url, pid: bare.pid }, ...nodes.map((n) => n.target)], { slices: quick ? 2 : 5 });
+      [0, 100].forEach((subscribers, i) => {
+        const ours = ourRuns[i];
+        runs[subscribers].push({ ours, bare: bareRun, ratio: round(ours.requests_per_s / bareRun.requests_per_s, 2) });
+        console.error(`publish with ${subscribers} subscribers: ${ours.requests_per_s} req/s (bare ${bareRun.requests_per_s})`);
+      });
+    } finally {
+      for (const node of nodes) await node.stop();
+      await bare.stop();
     }
   }
   for (const subscribers of [0, 100]) {
@@ -253,7 +256,7 @@ const cpuCell = (run, field = 'server_cpu_us_per_delivery') => {
 };
 /** The servers' own fan-out p99, pooled over the rounds, and the ratios. */
 const serverCell = (s) => `${s.pooled.ours.p99} / ${s.pooled.bare.p99} (${s.pooled.p99_ratio}; ${s.p99_ratio}, rounds: ${s.p99_ratios.join(', ')})`;
-const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate part'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
+const pinNote = pinning ? ` Pinned (${pinning.parts === 'all' ? 'every part' : 'the fixed-rate and publish parts'}): servers on CPU ${pinning.server}, the load generator on ${pinning.load}.` : ' Not pinned.';
 const clientNote = ` The subscribers read with ${CLIENT === 'lean' ? 'the lean reader (bench/lib/lean-ws-reader.mjs)' : "the ws library's client"}.`;
 const envNote = Object.keys(OURS_ENV).length > 0 ? ` Our nodes ran with ${Object.entries(OURS_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : '';
 const frameNote = OUR_FRAME_BYTES ? ` Each delivery is a ${OUR_FRAME_BYTES}-byte frame from both servers (the bare body is padded to the size of our event).` : '';
