@@ -15,23 +15,12 @@ const ALWAYS = {
 
 type Headers = Readonly<Record<string, string>>;
 
-/** Methods whose answers a cache may keep: they carry the CORS headers whether or not the request had an Origin. */
-const CACHEABLE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
- * CORS as the original sends it (preflight answered on any path), but an
- * allow_cors list (exact origins or patterns, see OriginPolicy) is matched
- * against the Origin header and only a match is echoed; and the
- * enforce_https check (406). The application applies it in hooks
- * (registerHttpPolicy); the publish lane calls it itself.
- *
- * The original sends the CORS headers on every answer. Here a POST, PATCH
- * or DELETE without an Origin header gets none: browsers send Origin with
- * every such request (same-origin ones too, per the Fetch standard) and
- * caches do not keep their answers, so no browser ever checks those
- * headers; they only reach backends, which ignore them. Node checks each
- * header name and value with regular expressions, and the five of them
- * cost a signed publish ~14,500 instructions of ~150,000 (callgrind).
+ * CORS as the original sends it (on every answer, preflight answered on any
+ * path), but an allow_cors list (exact origins or patterns, see
+ * OriginPolicy) is matched against the Origin header and only a match is
+ * echoed; and the enforce_https check (406). The application applies it in
+ * hooks (registerHttpPolicy); the publish lane calls it itself.
  */
 export class HttpPolicy {
   private readonly origins: OriginPolicy;
@@ -43,18 +32,11 @@ export class HttpPolicy {
     this.origins = new OriginPolicy(settings.allow_cors);
   }
 
-  /** The CORS headers of an answer to a request of this method with this Origin header; undefined when it needs none. */
-  headersFor(method: string, origin: string | undefined): Headers | undefined {
-    if (origin === undefined && !CACHEABLE.has(method)) return undefined;
+  /** The CORS headers of an answer to a request with this Origin header. */
+  headersFor(origin: string | undefined): Headers {
     if (this.origins.any) return this.anyOrigin;
     if (!origin || !this.origins.allows(origin)) return this.unlisted;
     return { 'access-control-allow-origin': origin, vary: 'Origin', ...ALWAYS };
-  }
-
-  /** Sets the CORS headers headersFor gives on the reply, if any. */
-  applyCors(request: FastifyRequest, reply: FastifyReply): void {
-    const headers = this.headersFor(request.method, request.headers.origin);
-    if (headers) reply.headers(headers);
   }
 
   /** Sends the 406 of enforce_https to a plain-HTTP request and says so; false when the request may go on. */
@@ -74,7 +56,7 @@ export function registerHttpPolicy(fastify: FastifyInstance, settings: Settings)
   const policy = new HttpPolicy(settings);
   // a callback-style hook: no promise per request on the hot path
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    policy.applyCors(request, reply);
+    reply.headers(policy.headersFor(request.headers.origin));
     if (request.method === 'OPTIONS') return void reply.code(200).type('text/plain; charset=utf-8').send('');
     if (policy.refusedPlainHttp(request, reply)) return;
     done();

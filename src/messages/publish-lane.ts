@@ -72,7 +72,7 @@ function laneAnswers(policy: HttpPolicy, metrics: MetricsService, logger: Fastif
   };
   return {
     open(request, reply) {
-      policy.applyCors(request, reply);
+      reply.headers(policy.headersFor(request.headers.origin));
       if (!policy.refusedPlainHttp(request, reply)) return false;
       count(request, reply.statusCode);
       return true;
