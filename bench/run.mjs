@@ -37,8 +37,8 @@ const ROUNDS = quick ? 1 : 2;
 // fixed-rate latency part and the publish part are pinned. Sharing the cores, a subscriber thread woken by the
 // server's writes is placed on the server's own CPU and preempts it once per write (seen in a sched_switch
 // trace: ~1,600 preemptions a second at 1000 subscribers), so the tail measures the scheduler; and autocannon
-// shares the server's cores, so each server's requests/s depends on how the scheduler places them (ratios of
-// 0.49-0.58 unpinned in one run, where the instructions per request gave 0.68). Unthrottled fan-out is not
+// shares the server's cores, so each server's requests/s depends on how the scheduler places them (one build's
+// rounds gave 0.49-0.58 unpinned, where its instructions per request gave 0.68). Unthrottled fan-out is not
 // pinned by default: on 2 cores the load generator would have one, and its latencies would measure how far
 // behind that core falls. --pin pins every part, --no-pin none.
 const cpuPlan = process.argv.includes('--no-pin') ? null : planPinning();

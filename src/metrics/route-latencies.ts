@@ -2,7 +2,7 @@ import type { Histogram, Registry } from 'prom-client';
 
 /** The latencies of one route's answers: a count per bucket, a sum and a count, in plain numbers. */
 export class LatencyTally {
-  /** Answers at or under each bound, not cumulative (the exposition adds them up). */
+  /** Answers in each bucket: above the bound before, at or under this one (the exposition adds them up); past the last bound, only in count. */
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
