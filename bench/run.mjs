@@ -190,20 +190,23 @@ async function publishingNode(subscribers) {
   const node = await startNode(OURS_ENV);
   const channel = `pub-${randomUUID().slice(0, 6)}`;
   let pool;
-  if (subscribers) {
-    const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
-    pool = subscriberPool(targets, 1, CLIENT);
-    await pool.open();
-  } else {
-    await createChannel(node.url, SECRET, channel);
-  }
-  return {
-    target: { url: node.url, pid: node.pid, secret: SECRET, channel },
-    async stop() {
-      await pool?.close();
-      await node.stop();
-    },
+  const stop = async () => {
+    await pool?.close();
+    await node.stop();
   };
+  try {
+    if (subscribers) {
+      const targets = await channelstreamSubscribers([node], SECRET, channel, subscribers, LEAN_INFO);
+      pool = subscriberPool(targets, 1, CLIENT);
+      await pool.open();
+    } else {
+      await createChannel(node.url, SECRET, channel);
+    }
+  } catch (error) {
+    await stop(); // a node that could not be set up is not left running
+    throw error;
+  }
+  return { target: { url: node.url, pid: node.pid, secret: SECRET, channel }, stop };
 }
 
 pinFor('publish');
@@ -212,8 +215,9 @@ if (only.has('publish')) {
   const runs = { 0: [], 100: [] };
   for (let r = 0; r < rounds; r++) {
     const bare = await startScript('bench/baseline/bare-fastify.mjs');
-    const nodes = [await publishingNode(0), await publishingNode(100)];
+    const nodes = [];
     try {
+      for (const subscribers of [0, 100]) nodes.push(await publishingNode(subscribers));
       const [bareRun, ...ourRuns] = await interleavedPublishLoad([{ url: bare.url, pid: bare.pid }, ...nodes.map((n) => n.target)], { slices: quick ? 2 : 5 });
       [0, 100].forEach((subscribers, i) => {
         const ours = ourRuns[i];
