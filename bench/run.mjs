@@ -11,7 +11,7 @@ import { idleConnections } from './lib/idle-connections.mjs';
 import { createChannel, interleavedPublishLoad } from './lib/publish-load.mjs';
 import { addBuckets, bareFanoutProbe, ourFanoutBuckets, ourFanoutProbe, summarizeBuckets } from './lib/server-fanout.mjs';
 import { subscriberPool } from './lib/subscriber-pool.mjs';
-import { pinServersTo, SECRET, startNode, startScript } from './lib/servers.mjs';
+import { pinServersTo, SECRET, startCommand, startNode, startScript } from './lib/servers.mjs';
 import { median, medianRound, round, summarize } from './lib/stats.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -31,6 +31,11 @@ const OURS_ENV = Object.fromEntries(flag('--ours-env')?.split(',').map((pair) =>
 const CLIENT = flag('--client') ?? 'lean';
 if (!['lean', 'ws'].includes(CLIENT)) throw new Error(`--client: lean or ws, not ${CLIENT}`);
 const MESSAGES = quick ? 500 : 2000;
+// --original "<shell command>": the original Python Channelstream too, in the unthrottled fan-out part (started
+// by the command with CHANNELSTREAM_PORT, _HOST and _SECRET set; README, Performance, says how it was run here)
+const ORIGINAL = flag('--original');
+// it delivers ~100x fewer messages a second: a run of ~ORIGINAL_DELIVERIES deliveries takes it ~30 s at any size
+const ORIGINAL_DELIVERIES = quick ? 50000 : 200000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
 // Pinning (Linux, taskset): servers on the last CPU, the load generator on the others. By default the
@@ -111,8 +116,21 @@ async function fanoutBare(subscribers, rate, messages = MESSAGES, timed = false)
   }
 }
 
+/** The original server, unthrottled: as many deliveries per run at every size (see ORIGINAL_DELIVERIES). */
+async function fanoutOriginal(subscribers) {
+  const server = await startCommand(ORIGINAL);
+  try {
+    const channel = benchChannel();
+    const targets = await channelstreamSubscribers([server], SECRET, channel, subscribers, LEAN_INFO);
+    const messages = Math.max(20, Math.round(ORIGINAL_DELIVERIES / subscribers));
+    return await runFanout({ targets, publish: channelstreamPublisher(server.url, SECRET, channel), messages, rate: 0, pid: server.pid, client: CLIENT });
+  } finally {
+    await server.stop();
+  }
+}
+
 const best = (runs) => runs.reduce((a, b) => (b.msgs_per_s > a.msgs_per_s ? b : a));
-const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, ours_env: OURS_ENV, client: CLIENT, pinning, fanout: [], latency: [], publish: [], idle: [] };
+const results = { date: new Date().toISOString(), machine: `${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, ${round(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}`, frame_bytes: OUR_FRAME_BYTES, ours_env: OURS_ENV, client: CLIENT, pinning, fanout: [], original: [], latency: [], publish: [], idle: [] };
 
 pinFor('fanout');
 for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
@@ -126,6 +144,11 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   const b = best(bare);
   results.fanout.push({ subscribers: n, ours: o, bare: b, ratio: round(o.msgs_per_s / b.msgs_per_s, 2) });
   console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
+  if (ORIGINAL) {
+    const original = await fanoutOriginal(n); // one round: a run takes it as long as all of ours
+    results.original.push({ subscribers: n, original, ours_ratio: round(o.msgs_per_s / original.msgs_per_s, 1) });
+    console.error(`fan-out ${n}: original ${original.msgs_per_s}/s`);
+  }
 }
 
 // latency at a fixed rate both servers sustain (~DELIVERIES_PER_S deliveries per second, --deliveries to change;
@@ -274,6 +297,13 @@ const table = (rows, header) => {
 table(
   results.fanout.map((f) => `| ${f.subscribers} | ${f.ours.msgs_per_s} | ${f.bare.msgs_per_s} | ${f.ratio} | ${f.ours.latency_ms.p50} / ${f.ours.latency_ms.p99} | ${f.bare.latency_ms.p50} / ${f.bare.latency_ms.p99} | ${f.ours.loss} / ${f.bare.loss} |`),
   '| fan-out subscribers | ours msgs/s | bare ws msgs/s | ratio | ours p50 / p99 ms | bare p50 / p99 ms | loss (ours / bare) |',
+);
+table(
+  results.original.map((f) => {
+    const o = results.fanout.find((r) => r.subscribers === f.subscribers).ours;
+    return `| ${f.subscribers} | ${f.original.messages} | ${f.original.msgs_per_s} | ${o.msgs_per_s} | ${f.ours_ratio} | ${f.original.latency_ms.p50} / ${f.original.latency_ms.p99} / ${f.original.latency_ms.max} | ${f.original.loss} | ${cpuCell(f.original)} / ${cpuCell(o)} |`;
+  }),
+  '| fan-out against the original (unthrottled, one round) | messages | original msgs/s | ours msgs/s (above) | ours/original | original p50 / p99 / max ms | original loss | server CPU µs per delivery (original / ours) |',
 );
 table(
   results.latency.map(

@@ -78,6 +78,41 @@ export async function startScript(script, env = {}) {
   return { url, pid: child.pid, stop: () => stop(child) };
 }
 
+/** Resolves once `url` answers HTTP at all (any status): for a server without /readyz. */
+async function waitListening(url, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not start listening`);
+}
+
+/**
+ * Another Channelstream server started by a shell `command` (the original Python server, run by hand beside the
+ * project: README, Performance), configured like our nodes through CHANNELSTREAM_* variables. The command is
+ * exec'd, so the pid is the server's own (its CPU is read from /proc).
+ */
+export async function startCommand(command) {
+  const port = await freePort();
+  const env = { ...process.env, ...nodeEnv(port), CHANNELSTREAM_LOG_LEVEL: 'ERROR' };
+  const args = ['-c', `exec ${command}`];
+  const child = serverCpus === null ? spawn('sh', args, { env, stdio: ['ignore', 'ignore', 'inherit'] }) : spawn('taskset', ['-c', serverCpus, 'sh', ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitListening(url);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  return { url, pid: child.pid, stop: () => stop(child) };
+}
+
 function stop(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
