@@ -99,6 +99,26 @@ describe('POST /message over the network (publish lane)', () => {
     expect(after).toEqual([before[0] + 1, before[1] + 1, before[2] + 2]);
   });
 
+  it('answers the common publish (its item echoed, src/messages/publish-answer.ts) as JSON with every default filled in', async () => {
+    const raw = `[ {"user": "u", "channel": "${channel}", "message": {"text": "caf\\u00e9 😀", "n": 1.5E3}, "extra_key": [1]} ]`;
+    const res = await overNetwork(raw, signed());
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const [accepted] = res.body as Array<Record<string, unknown>>;
+    expect(accepted).toEqual({
+      user: 'u',
+      channel,
+      message: { text: 'café 😀', n: 1500 },
+      extra_key: [1],
+      pm_users: [],
+      exclude_users: [],
+      no_history: false,
+      uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/),
+      edited: null,
+    });
+  });
+
   it('delivers what it accepts (the lane publishes through the same engine)', async () => {
     const res = await overNetwork(JSON.stringify([{ user: 'u', channel, message: { text: 'kept' } }]), signed());
     expect(res.status).toBe(200);

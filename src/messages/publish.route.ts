@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignatureGuard } from '../auth/signature.guard';
 import { errorResponse } from '../common/error-response';
+import { rawBodyOf } from '../common/json-body';
 import { validateList } from '../common/validation/validate';
 import type { MessageLimits } from './message-limits';
 import { MessageDto } from './message.dto';
 import { fastMessageList } from './message-schema';
 import type { MessagesService } from './messages.service';
+import { publishAnswer } from './publish-answer';
 
 /**
  * What an instance does around each publish answer besides the route
@@ -21,6 +23,8 @@ export interface PublishAnswers {
   /** A publish that failed (5xx). */
   failed(request: FastifyRequest, error: unknown): void;
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The route's path, also its label in the HTTP metrics (the application's hook labels answers by route template). */
 export const PUBLISH_ROUTE = '/message';
@@ -48,11 +52,13 @@ export function registerPublishRoute(fastify: FastifyInstance, guard: SignatureG
       const pending = guard.check(request); // a promise only in strict signature mode
       if (pending) await pending;
       limits.checkList(request, request.body);
-      const items = fastMessageList(request.body) ?? validateList(MessageDto, request.body, { allowUnknown: true });
+      const parsed = fastMessageList(request.body); // the body's items as they are, when the schema takes them
+      const items = parsed ?? validateList(MessageDto, request.body, { allowUnknown: true });
       limits.checkSizes(request, items);
       const accepted = await messages.publish(items);
       answers.close(request, reply);
-      return accepted;
+      reply.type(JSON_TYPE);
+      return publishAnswer(accepted, items, rawBodyOf(request), parsed !== undefined);
     } catch (error) {
       return answerPublishError(request, reply, error, limits, answers);
     }
@@ -67,5 +73,5 @@ export function answerPublishError(request: FastifyRequest, reply: FastifyReply,
   if (headers) reply.headers(headers);
   reply.code(status);
   answers.close(request, reply);
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+  return reply.type(JSON_TYPE).send(JSON.stringify(body));
 }
