@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark: fan-out against a bare `ws` broadcast server (interleaved, for ratios that hold on a
 // noisy machine), publish throughput against a bare Fastify route, connect rate and idle memory.
-// Run by hand: npm run bench [-- --quick]. Prints a markdown table; writes JSON to bench/results/.
+// Run by hand: npm run bench [-- --quick] [-- --original "<command starting the original server>"]. Prints a markdown table; writes JSON to bench/results/.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -34,7 +34,7 @@ const MESSAGES = quick ? 500 : 2000;
 // --original "<shell command>": the original Python Channelstream too, in the unthrottled fan-out part (started
 // by the command with CHANNELSTREAM_PORT, _HOST and _SECRET set; README, Performance, says how it was run here)
 const ORIGINAL = flag('--original');
-// it delivers ~100x fewer messages a second: a run of ~ORIGINAL_DELIVERIES deliveries takes it ~30 s at any size
+// it delivers 3-5% of what ours does (20-27k msgs/s here): a run of ~ORIGINAL_DELIVERIES deliveries takes it ~10 s at any size
 const ORIGINAL_DELIVERIES = quick ? 50000 : 200000;
 const IDLE = quick ? [1000] : [1000, 10000];
 const ROUNDS = quick ? 1 : 2;
@@ -145,7 +145,7 @@ for (const n of only.has('fanout') ? SUBSCRIBERS : []) {
   results.fanout.push({ subscribers: n, ours: o, bare: b, ratio: round(o.msgs_per_s / b.msgs_per_s, 2) });
   console.error(`fan-out ${n}: ours ${o.msgs_per_s}/s, bare ${b.msgs_per_s}/s`);
   if (ORIGINAL) {
-    const original = await fanoutOriginal(n); // one round: a run takes it as long as all of ours
+    const original = await fanoutOriginal(n); // one round: the ratio is tens, far past what a round's noise moves
     results.original.push({ subscribers: n, original, ours_ratio: round(o.msgs_per_s / original.msgs_per_s, 1) });
     console.error(`fan-out ${n}: original ${original.msgs_per_s}/s`);
   }
