@@ -17,18 +17,26 @@ export function freePort() {
   });
 }
 
-export async function waitReady(url, timeoutMs = 15000) {
+/** Polls `url` until an answer passes `accept`; throws `failure` after `timeoutMs`. */
+async function pollHttp(url, accept, timeoutMs, everyMs, failure) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (accept(res)) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`${url} did not become ready`);
+  throw new Error(failure);
 }
+
+export const waitReady = (url, timeoutMs = 15000) => pollHttp(`${url}/readyz`, (res) => res.ok, timeoutMs, 100, `${url} did not become ready`);
+
+/** Resolves once `url` answers HTTP at all (any status): for a server without /readyz. */
+const waitListening = (url, timeoutMs = 30000) => pollHttp(url, () => true, timeoutMs, 200, `${url} did not start listening`);
 
 /** Node flags for the servers under test, from BENCH_NODE_ARGS (e.g. --cpu-prof). */
 const nodeArgs = () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -39,10 +47,12 @@ export function pinServersTo(cpus) {
   serverCpus = cpus;
 }
 
-/** Starts node with `args`, on the servers' CPUs when pinned (taskset execs node: the pid stays the server's). */
-function spawnNode(args, options) {
-  return serverCpus === null ? spawn(process.execPath, args, options) : spawn('taskset', ['-c', serverCpus, process.execPath, ...args], options);
+/** Starts `file` with `args`, on the servers' CPUs when pinned (taskset execs it: the pid stays the server's). */
+function spawnPinned(file, args, options) {
+  return serverCpus === null ? spawn(file, args, options) : spawn('taskset', ['-c', serverCpus, file, ...args], options);
 }
+
+const spawnNode = (args, options) => spawnPinned(process.execPath, args, options);
 
 /** The environment of a bench node listening on `port`; `env` adds or overrides settings. */
 export const nodeEnv = (port, env = {}) => ({
@@ -78,21 +88,6 @@ export async function startScript(script, env = {}) {
   return { url, pid: child.pid, stop: () => stop(child) };
 }
 
-/** Resolves once `url` answers HTTP at all (any status): for a server without /readyz. */
-async function waitListening(url, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      await (await fetch(url)).arrayBuffer();
-      return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not start listening`);
-}
-
 /**
  * Another Channelstream server started by a shell `command` (the original Python server, run by hand beside the
  * project: README, Performance), configured like our nodes through CHANNELSTREAM_* variables. The command is
@@ -101,8 +96,7 @@ async function waitListening(url, timeoutMs = 30000) {
 export async function startCommand(command) {
   const port = await freePort();
   const env = { ...process.env, ...nodeEnv(port), CHANNELSTREAM_LOG_LEVEL: 'ERROR' };
-  const args = ['-c', `exec ${command}`];
-  const child = serverCpus === null ? spawn('sh', args, { env, stdio: ['ignore', 'ignore', 'inherit'] }) : spawn('taskset', ['-c', serverCpus, 'sh', ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnPinned('sh', ['-c', `exec ${command}`], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitListening(url);
