@@ -1,13 +1,12 @@
 import type { AcceptedMessage } from './message-events';
 import type { MessageDto } from './message.dto';
 
-/** What acceptMessage writes into an accepted message, with the JSON it writes when the item left the field out. */
-const DEFAULTS: ReadonlyArray<readonly [keyof MessageDto, string]> = [
-  ['channel', '"channel":null'],
-  ['pm_users', '"pm_users":[]'],
-  ['exclude_users', '"exclude_users":[]'],
-  ['no_history', '"no_history":false'],
-];
+/** The delivery fields acceptMessage fills in when an item leaves them out. */
+const DEFAULTED = ['channel', 'pm_users', 'exclude_users', 'no_history'] as const;
+
+/** JSON of a default acceptMessage filled in (null, false, an empty list), without a JSON.stringify call each. */
+const defaultJson = (value: unknown): string =>
+  value === null ? 'null' : value === false ? 'false' : Array.isArray(value) && value.length === 0 ? '[]' : JSON.stringify(value);
 
 /**
  * The JSON answer to POST /message: the accepted messages. The common call
@@ -28,9 +27,9 @@ export function publishAnswer(accepted: readonly AcceptedMessage[], items: reado
   }
   const text = itemText(body);
   if (text === undefined) return JSON.stringify(accepted);
-  let json = text.slice(0, -1); // the object without its closing brace: it has a key at least (user is required)
-  for (const [key, field] of DEFAULTS) if (item[key] === undefined) json += `,${field}`;
   const message = accepted[0];
+  let json = text.slice(0, -1); // the object without its closing brace: it has a key at least (user is required)
+  for (const key of DEFAULTED) if (item[key] === undefined) json += `,"${key}":${defaultJson(message[key])}`;
   // our own uuid and timestamp: hex digits and dashes, an ISO date-time, nothing to escape
   return `[${json},"uuid":"${message.uuid}","timestamp":"${message.timestamp}","edited":null}]`;
 }
